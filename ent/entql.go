@@ -135,6 +135,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldPostdoctoral:   {Type: field.TypeBool, Column: person.FieldPostdoctoral},
 			person.FieldMobileEnc:      {Type: field.TypeBytes, Column: person.FieldMobileEnc},
 			person.FieldMobileMasked:   {Type: field.TypeString, Column: person.FieldMobileMasked},
+			person.FieldSourceDigest:   {Type: field.TypeString, Column: person.FieldSourceDigest},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -1208,6 +1209,11 @@ func (f *PersonFilter) WhereMobileEnc(p entql.BytesP) {
 // WhereMobileMasked applies the entql string predicate on the mobile_masked field.
 func (f *PersonFilter) WhereMobileMasked(p entql.StringP) {
 	f.Where(p.Field(person.FieldMobileMasked))
+}
+
+// WhereSourceDigest applies the entql string predicate on the source_digest field.
+func (f *PersonFilter) WhereSourceDigest(p entql.StringP) {
+	f.Where(p.Field(person.FieldSourceDigest))
 }
 
 // WhereHasTenant applies a predicate to check if query has an edge tenant.

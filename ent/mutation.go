@@ -2757,6 +2757,7 @@ type PersonMutation struct {
 	postdoctoral     *bool
 	mobile_enc       *[]byte
 	mobile_masked    *string
+	source_digest    *string
 	clearedFields    map[string]struct{}
 	tenant           *int
 	clearedtenant    bool
@@ -4396,6 +4397,55 @@ func (m *PersonMutation) ResetMobileMasked() {
 	delete(m.clearedFields, person.FieldMobileMasked)
 }
 
+// SetSourceDigest sets the "source_digest" field.
+func (m *PersonMutation) SetSourceDigest(s string) {
+	m.source_digest = &s
+}
+
+// SourceDigest returns the value of the "source_digest" field in the mutation.
+func (m *PersonMutation) SourceDigest() (r string, exists bool) {
+	v := m.source_digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceDigest returns the old "source_digest" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldSourceDigest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceDigest: %w", err)
+	}
+	return oldValue.SourceDigest, nil
+}
+
+// ClearSourceDigest clears the value of the "source_digest" field.
+func (m *PersonMutation) ClearSourceDigest() {
+	m.source_digest = nil
+	m.clearedFields[person.FieldSourceDigest] = struct{}{}
+}
+
+// SourceDigestCleared returns if the "source_digest" field was cleared in this mutation.
+func (m *PersonMutation) SourceDigestCleared() bool {
+	_, ok := m.clearedFields[person.FieldSourceDigest]
+	return ok
+}
+
+// ResetSourceDigest resets all changes to the "source_digest" field.
+func (m *PersonMutation) ResetSourceDigest() {
+	m.source_digest = nil
+	delete(m.clearedFields, person.FieldSourceDigest)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *PersonMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -4484,7 +4534,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 34)
+	fields := make([]string, 0, 35)
 	if m.tenant != nil {
 		fields = append(fields, person.FieldTenantID)
 	}
@@ -4587,6 +4637,9 @@ func (m *PersonMutation) Fields() []string {
 	if m.mobile_masked != nil {
 		fields = append(fields, person.FieldMobileMasked)
 	}
+	if m.source_digest != nil {
+		fields = append(fields, person.FieldSourceDigest)
+	}
 	return fields
 }
 
@@ -4663,6 +4716,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.MobileEnc()
 	case person.FieldMobileMasked:
 		return m.MobileMasked()
+	case person.FieldSourceDigest:
+		return m.SourceDigest()
 	}
 	return nil, false
 }
@@ -4740,6 +4795,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldMobileEnc(ctx)
 	case person.FieldMobileMasked:
 		return m.OldMobileMasked(ctx)
+	case person.FieldSourceDigest:
+		return m.OldSourceDigest(ctx)
 	}
 	return nil, fmt.Errorf("unknown Person field %s", name)
 }
@@ -4987,6 +5044,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetMobileMasked(v)
 		return nil
+	case person.FieldSourceDigest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceDigest(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)
 }
@@ -5098,6 +5162,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldMobileMasked) {
 		fields = append(fields, person.FieldMobileMasked)
 	}
+	if m.FieldCleared(person.FieldSourceDigest) {
+		fields = append(fields, person.FieldSourceDigest)
+	}
 	return fields
 }
 
@@ -5177,6 +5244,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldMobileMasked:
 		m.ClearMobileMasked()
+		return nil
+	case person.FieldSourceDigest:
+		m.ClearSourceDigest()
 		return nil
 	}
 	return fmt.Errorf("unknown Person nullable field %s", name)
@@ -5287,6 +5357,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldMobileMasked:
 		m.ResetMobileMasked()
+		return nil
+	case person.FieldSourceDigest:
+		m.ResetSourceDigest()
 		return nil
 	}
 	return fmt.Errorf("unknown Person field %s", name)

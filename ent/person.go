@@ -88,6 +88,8 @@ type Person struct {
 	MobileEnc []byte `json:"-"`
 	// MobileMasked holds the value of the "mobile_masked" field.
 	MobileMasked string `json:"mobile_masked,omitempty"`
+	// digest of the record as the source last sent it
+	SourceDigest string `json:"source_digest,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PersonQuery when eager-loading is set.
 	Edges        PersonEdges `json:"edges"`
@@ -138,7 +140,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case person.FieldID, person.FieldTenantID, person.FieldUnitID, person.FieldPostLevel:
 			values[i] = new(sql.NullInt64)
-		case person.FieldSourceID, person.FieldName, person.FieldSex, person.FieldIDNumberHash, person.FieldIDNumberMasked, person.FieldEthnicity, person.FieldPolitical, person.FieldEducation, person.FieldDegree, person.FieldSchool, person.FieldMajor, person.FieldPostCategory, person.FieldTitleSeries, person.FieldTitleName, person.FieldTitleGrade, person.FieldTitleMethod, person.FieldStatus, person.FieldMobileMasked:
+		case person.FieldSourceID, person.FieldName, person.FieldSex, person.FieldIDNumberHash, person.FieldIDNumberMasked, person.FieldEthnicity, person.FieldPolitical, person.FieldEducation, person.FieldDegree, person.FieldSchool, person.FieldMajor, person.FieldPostCategory, person.FieldTitleSeries, person.FieldTitleName, person.FieldTitleGrade, person.FieldTitleMethod, person.FieldStatus, person.FieldMobileMasked, person.FieldSourceDigest:
 			values[i] = new(sql.NullString)
 		case person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldBirthDate, person.FieldGraduationDate, person.FieldStartedWork, person.FieldJoinedUnit, person.FieldAppointedDate, person.FieldTitleDate, person.FieldStatusDate:
 			values[i] = new(sql.NullTime)
@@ -377,6 +379,12 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.MobileMasked = value.String
 			}
+		case person.FieldSourceDigest:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field source_digest", values[i])
+			} else if value.Valid {
+				_m.SourceDigest = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -541,6 +549,9 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("mobile_masked=")
 	builder.WriteString(_m.MobileMasked)
+	builder.WriteString(", ")
+	builder.WriteString("source_digest=")
+	builder.WriteString(_m.SourceDigest)
 	builder.WriteByte(')')
 	return builder.String()
 }

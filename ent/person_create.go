@@ -437,6 +437,20 @@ func (_c *PersonCreate) SetNillableMobileMasked(v *string) *PersonCreate {
 	return _c
 }
 
+// SetSourceDigest sets the "source_digest" field.
+func (_c *PersonCreate) SetSourceDigest(v string) *PersonCreate {
+	_c.mutation.SetSourceDigest(v)
+	return _c
+}
+
+// SetNillableSourceDigest sets the "source_digest" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableSourceDigest(v *string) *PersonCreate {
+	if v != nil {
+		_c.SetSourceDigest(*v)
+	}
+	return _c
+}
+
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *PersonCreate) SetTenant(v *Tenant) *PersonCreate {
 	return _c.SetTenantID(v.ID)
@@ -641,6 +655,11 @@ func (_c *PersonCreate) check() error {
 			return &ValidationError{Name: "mobile_masked", err: fmt.Errorf(`ent: validator failed for field "Person.mobile_masked": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.SourceDigest(); ok {
+		if err := person.SourceDigestValidator(v); err != nil {
+			return &ValidationError{Name: "source_digest", err: fmt.Errorf(`ent: validator failed for field "Person.source_digest": %w`, err)}
+		}
+	}
 	if len(_c.mutation.TenantIDs()) == 0 {
 		return &ValidationError{Name: "tenant", err: errors.New(`ent: missing required edge "Person.tenant"`)}
 	}
@@ -801,6 +820,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.MobileMasked(); ok {
 		_spec.SetField(person.FieldMobileMasked, field.TypeString, value)
 		_node.MobileMasked = value
+	}
+	if value, ok := _c.mutation.SourceDigest(); ok {
+		_spec.SetField(person.FieldSourceDigest, field.TypeString, value)
+		_node.SourceDigest = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1395,6 +1418,24 @@ func (u *PersonUpsert) UpdateMobileMasked() *PersonUpsert {
 // ClearMobileMasked clears the value of the "mobile_masked" field.
 func (u *PersonUpsert) ClearMobileMasked() *PersonUpsert {
 	u.SetNull(person.FieldMobileMasked)
+	return u
+}
+
+// SetSourceDigest sets the "source_digest" field.
+func (u *PersonUpsert) SetSourceDigest(v string) *PersonUpsert {
+	u.Set(person.FieldSourceDigest, v)
+	return u
+}
+
+// UpdateSourceDigest sets the "source_digest" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateSourceDigest() *PersonUpsert {
+	u.SetExcluded(person.FieldSourceDigest)
+	return u
+}
+
+// ClearSourceDigest clears the value of the "source_digest" field.
+func (u *PersonUpsert) ClearSourceDigest() *PersonUpsert {
+	u.SetNull(person.FieldSourceDigest)
 	return u
 }
 
@@ -2041,6 +2082,27 @@ func (u *PersonUpsertOne) UpdateMobileMasked() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearMobileMasked() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearMobileMasked()
+	})
+}
+
+// SetSourceDigest sets the "source_digest" field.
+func (u *PersonUpsertOne) SetSourceDigest(v string) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetSourceDigest(v)
+	})
+}
+
+// UpdateSourceDigest sets the "source_digest" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateSourceDigest() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateSourceDigest()
+	})
+}
+
+// ClearSourceDigest clears the value of the "source_digest" field.
+func (u *PersonUpsertOne) ClearSourceDigest() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearSourceDigest()
 	})
 }
 
@@ -2853,6 +2915,27 @@ func (u *PersonUpsertBulk) UpdateMobileMasked() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearMobileMasked() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearMobileMasked()
+	})
+}
+
+// SetSourceDigest sets the "source_digest" field.
+func (u *PersonUpsertBulk) SetSourceDigest(v string) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetSourceDigest(v)
+	})
+}
+
+// UpdateSourceDigest sets the "source_digest" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateSourceDigest() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateSourceDigest()
+	})
+}
+
+// ClearSourceDigest clears the value of the "source_digest" field.
+func (u *PersonUpsertBulk) ClearSourceDigest() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearSourceDigest()
 	})
 }
 

@@ -579,6 +579,26 @@ func (_u *PersonUpdate) ClearMobileMasked() *PersonUpdate {
 	return _u
 }
 
+// SetSourceDigest sets the "source_digest" field.
+func (_u *PersonUpdate) SetSourceDigest(v string) *PersonUpdate {
+	_u.mutation.SetSourceDigest(v)
+	return _u
+}
+
+// SetNillableSourceDigest sets the "source_digest" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableSourceDigest(v *string) *PersonUpdate {
+	if v != nil {
+		_u.SetSourceDigest(*v)
+	}
+	return _u
+}
+
+// ClearSourceDigest clears the value of the "source_digest" field.
+func (_u *PersonUpdate) ClearSourceDigest() *PersonUpdate {
+	_u.mutation.ClearSourceDigest()
+	return _u
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdate) Mutation() *PersonMutation {
 	return _u.mutation
@@ -716,6 +736,11 @@ func (_u *PersonUpdate) check() error {
 	if v, ok := _u.mutation.MobileMasked(); ok {
 		if err := person.MobileMaskedValidator(v); err != nil {
 			return &ValidationError{Name: "mobile_masked", err: fmt.Errorf(`ent: validator failed for field "Person.mobile_masked": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SourceDigest(); ok {
+		if err := person.SourceDigestValidator(v); err != nil {
+			return &ValidationError{Name: "source_digest", err: fmt.Errorf(`ent: validator failed for field "Person.source_digest": %w`, err)}
 		}
 	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
@@ -906,6 +931,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.MobileMaskedCleared() {
 		_spec.ClearField(person.FieldMobileMasked, field.TypeString)
+	}
+	if value, ok := _u.mutation.SourceDigest(); ok {
+		_spec.SetField(person.FieldSourceDigest, field.TypeString, value)
+	}
+	if _u.mutation.SourceDigestCleared() {
+		_spec.ClearField(person.FieldSourceDigest, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -1478,6 +1509,26 @@ func (_u *PersonUpdateOne) ClearMobileMasked() *PersonUpdateOne {
 	return _u
 }
 
+// SetSourceDigest sets the "source_digest" field.
+func (_u *PersonUpdateOne) SetSourceDigest(v string) *PersonUpdateOne {
+	_u.mutation.SetSourceDigest(v)
+	return _u
+}
+
+// SetNillableSourceDigest sets the "source_digest" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableSourceDigest(v *string) *PersonUpdateOne {
+	if v != nil {
+		_u.SetSourceDigest(*v)
+	}
+	return _u
+}
+
+// ClearSourceDigest clears the value of the "source_digest" field.
+func (_u *PersonUpdateOne) ClearSourceDigest() *PersonUpdateOne {
+	_u.mutation.ClearSourceDigest()
+	return _u
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdateOne) Mutation() *PersonMutation {
 	return _u.mutation
@@ -1628,6 +1679,11 @@ func (_u *PersonUpdateOne) check() error {
 	if v, ok := _u.mutation.MobileMasked(); ok {
 		if err := person.MobileMaskedValidator(v); err != nil {
 			return &ValidationError{Name: "mobile_masked", err: fmt.Errorf(`ent: validator failed for field "Person.mobile_masked": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SourceDigest(); ok {
+		if err := person.SourceDigestValidator(v); err != nil {
+			return &ValidationError{Name: "source_digest", err: fmt.Errorf(`ent: validator failed for field "Person.source_digest": %w`, err)}
 		}
 	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
@@ -1835,6 +1891,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.MobileMaskedCleared() {
 		_spec.ClearField(person.FieldMobileMasked, field.TypeString)
+	}
+	if value, ok := _u.mutation.SourceDigest(); ok {
+		_spec.SetField(person.FieldSourceDigest, field.TypeString, value)
+	}
+	if _u.mutation.SourceDigestCleared() {
+		_spec.ClearField(person.FieldSourceDigest, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Person{config: _u.config}

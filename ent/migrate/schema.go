@@ -11,7 +11,7 @@ var (
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "at", Type: field.TypeTime},
+		{Name: "at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "user_id", Type: field.TypeInt, Nullable: true},
 		{Name: "username", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "role", Type: field.TypeString, Nullable: true, Size: 32},
@@ -96,8 +96,8 @@ var (
 	// DepartmentsColumns holds the columns for the "departments" table.
 	DepartmentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "code", Type: field.TypeString, Size: 32},
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "region_code", Type: field.TypeString, Size: 6},
@@ -132,38 +132,39 @@ var (
 	// PersonsColumns holds the columns for the "persons" table.
 	PersonsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "source_id", Type: field.TypeString, Nullable: true, Size: 32},
 		{Name: "name", Type: field.TypeString, Size: 30},
 		{Name: "sex", Type: field.TypeEnum, Enums: []string{"0", "1", "2", "9"}},
 		{Name: "id_number_hash", Type: field.TypeString, Size: 64},
 		{Name: "id_number_enc", Type: field.TypeBytes},
 		{Name: "id_number_masked", Type: field.TypeString, Size: 18},
-		{Name: "birth_date", Type: field.TypeTime, Nullable: true},
+		{Name: "birth_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "ethnicity", Type: field.TypeString, Nullable: true, Size: 2},
 		{Name: "political", Type: field.TypeString, Nullable: true, Size: 2},
 		{Name: "education", Type: field.TypeString, Nullable: true, Size: 2},
 		{Name: "degree", Type: field.TypeString, Nullable: true, Size: 1},
 		{Name: "school", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "major", Type: field.TypeString, Nullable: true, Size: 100},
-		{Name: "graduation_date", Type: field.TypeTime, Nullable: true},
-		{Name: "started_work", Type: field.TypeTime, Nullable: true},
-		{Name: "joined_unit", Type: field.TypeTime, Nullable: true},
+		{Name: "graduation_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "started_work", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "joined_unit", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "post_category", Type: field.TypeEnum, Nullable: true, Enums: []string{"professional", "management", "worker"}},
 		{Name: "post_level", Type: field.TypeInt, Nullable: true},
-		{Name: "appointed_date", Type: field.TypeTime, Nullable: true},
+		{Name: "appointed_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "title_series", Type: field.TypeString, Nullable: true, Size: 50},
 		{Name: "title_name", Type: field.TypeString, Nullable: true, Size: 50},
 		{Name: "title_grade", Type: field.TypeEnum, Nullable: true, Enums: []string{"full_senior", "associate_senior", "intermediate", "assistant", "technician"}},
-		{Name: "title_date", Type: field.TypeTime, Nullable: true},
+		{Name: "title_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "title_method", Type: field.TypeString, Nullable: true, Size: 1},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"serving", "retired", "left"}, Default: "serving"},
-		{Name: "status_date", Type: field.TypeTime, Nullable: true},
+		{Name: "status_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "overseas", Type: field.TypeBool, Default: false},
 		{Name: "postdoctoral", Type: field.TypeBool, Default: false},
 		{Name: "mobile_enc", Type: field.TypeBytes, Nullable: true},
 		{Name: "mobile_masked", Type: field.TypeString, Nullable: true, Size: 11},
+		{Name: "source_digest", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 	}
@@ -175,13 +176,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_tenants_tenant",
-				Columns:    []*schema.Column{PersonsColumns[33]},
+				Columns:    []*schema.Column{PersonsColumns[34]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "persons_units_unit",
-				Columns:    []*schema.Column{PersonsColumns[34]},
+				Columns:    []*schema.Column{PersonsColumns[35]},
 				RefColumns: []*schema.Column{UnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -190,25 +191,25 @@ var (
 			{
 				Name:    "person_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[33]},
+				Columns: []*schema.Column{PersonsColumns[34]},
 			},
 			{
 				Name:    "person_tenant_id_id_number_hash",
 				Unique:  true,
-				Columns: []*schema.Column{PersonsColumns[33], PersonsColumns[6]},
+				Columns: []*schema.Column{PersonsColumns[34], PersonsColumns[6]},
 			},
 			{
 				Name:    "person_unit_id_status_post_level",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[34], PersonsColumns[27], PersonsColumns[20]},
+				Columns: []*schema.Column{PersonsColumns[35], PersonsColumns[27], PersonsColumns[20]},
 			},
 		},
 	}
 	// PostPlansColumns holds the columns for the "post_plans" table.
 	PostPlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "level", Type: field.TypeInt},
 		{Name: "approved", Type: field.TypeInt},
@@ -291,14 +292,14 @@ var (
 	// QuotaDeclarationsColumns holds the columns for the "quota_declarations" table.
 	QuotaDeclarationsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "year", Type: field.TypeInt},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "returned", "in_review", "approved", "rejected", "withdrawn"}, Default: "draft"},
 		{Name: "stage", Type: field.TypeEnum, Nullable: true, Enums: []string{"unit_clerk", "department_reviewer", "bureau_reviewer", "tenant_admin", "audit_reader", "platform_operator"}},
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "created_by", Type: field.TypeInt},
-		{Name: "submitted_at", Type: field.TypeTime, Nullable: true},
+		{Name: "submitted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 	}
@@ -384,7 +385,7 @@ var (
 		{Name: "to_status", Type: field.TypeEnum, Enums: []string{"draft", "returned", "in_review", "approved", "rejected", "withdrawn"}},
 		{Name: "to_stage", Type: field.TypeString, Nullable: true, Size: 32},
 		{Name: "reason", Type: field.TypeString, Nullable: true, Size: 500},
-		{Name: "at", Type: field.TypeTime},
+		{Name: "at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 		{Name: "declaration_id", Type: field.TypeInt},
@@ -427,8 +428,8 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "token_hash", Type: field.TypeString, Unique: true, Size: 64},
 		{Name: "user_id", Type: field.TypeInt},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "last_seen_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "last_seen_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "tenant_id", Type: field.TypeInt},
 	}
 	// SessionsTable holds the schema information for the "sessions" table.
@@ -460,8 +461,8 @@ var (
 	// TenantsColumns holds the columns for the "tenants" table.
 	TenantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "key", Type: field.TypeString, Unique: true, Size: 32},
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "region_code", Type: field.TypeString, Size: 6},
@@ -477,8 +478,8 @@ var (
 	// UnitsColumns holds the columns for the "units" table.
 	UnitsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "credit_code", Type: field.TypeString, Size: 18},
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "kind", Type: field.TypeEnum, Enums: []string{"institution", "enterprise"}},
@@ -537,8 +538,8 @@ var (
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "created_at", Type: field.TypeTime},
-		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "username", Type: field.TypeString, Size: 64},
 		{Name: "display_name", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "password_hash", Type: field.TypeString, Size: 255},
@@ -547,7 +548,7 @@ var (
 		{Name: "department_id", Type: field.TypeInt, Nullable: true},
 		{Name: "region_code", Type: field.TypeString, Nullable: true, Size: 6},
 		{Name: "failed_logins", Type: field.TypeInt, Default: 0},
-		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "disabled", Type: field.TypeBool, Default: false},
 		{Name: "tenant_id", Type: field.TypeInt},
 	}

@@ -85,6 +85,8 @@ const (
 	FieldMobileEnc = "mobile_enc"
 	// FieldMobileMasked holds the string denoting the mobile_masked field in the database.
 	FieldMobileMasked = "mobile_masked"
+	// FieldSourceDigest holds the string denoting the source_digest field in the database.
+	FieldSourceDigest = "source_digest"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeUnit holds the string denoting the unit edge name in mutations.
@@ -144,6 +146,7 @@ var Columns = []string{
 	FieldPostdoctoral,
 	FieldMobileEnc,
 	FieldMobileMasked,
+	FieldSourceDigest,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -202,6 +205,8 @@ var (
 	DefaultPostdoctoral bool
 	// MobileMaskedValidator is a validator for the "mobile_masked" field. It is called by the builders before save.
 	MobileMaskedValidator func(string) error
+	// SourceDigestValidator is a validator for the "source_digest" field. It is called by the builders before save.
+	SourceDigestValidator func(string) error
 )
 
 // SexValidator is a validator for the "sex" field enum values. It is called by the builders before save.
@@ -412,6 +417,11 @@ func ByPostdoctoral(opts ...sql.OrderTermOption) OrderOption {
 // ByMobileMasked orders the results by the mobile_masked field.
 func ByMobileMasked(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldMobileMasked, opts...).ToFunc()
+}
+
+// BySourceDigest orders the results by the source_digest field.
+func BySourceDigest(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSourceDigest, opts...).ToFunc()
 }
 
 // ByTenantField orders the results by tenant field.

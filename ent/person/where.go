@@ -206,6 +206,11 @@ func MobileMasked(v string) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldMobileMasked, v))
 }
 
+// SourceDigest applies equality check predicate on the "source_digest" field. It's identical to SourceDigestEQ.
+func SourceDigest(v string) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldSourceDigest, v))
+}
+
 // TenantIDEQ applies the EQ predicate on the "tenant_id" field.
 func TenantIDEQ(v int) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldTenantID, v))
@@ -1994,6 +1999,81 @@ func MobileMaskedEqualFold(v string) predicate.Person {
 // MobileMaskedContainsFold applies the ContainsFold predicate on the "mobile_masked" field.
 func MobileMaskedContainsFold(v string) predicate.Person {
 	return predicate.Person(sql.FieldContainsFold(FieldMobileMasked, v))
+}
+
+// SourceDigestEQ applies the EQ predicate on the "source_digest" field.
+func SourceDigestEQ(v string) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldSourceDigest, v))
+}
+
+// SourceDigestNEQ applies the NEQ predicate on the "source_digest" field.
+func SourceDigestNEQ(v string) predicate.Person {
+	return predicate.Person(sql.FieldNEQ(FieldSourceDigest, v))
+}
+
+// SourceDigestIn applies the In predicate on the "source_digest" field.
+func SourceDigestIn(vs ...string) predicate.Person {
+	return predicate.Person(sql.FieldIn(FieldSourceDigest, vs...))
+}
+
+// SourceDigestNotIn applies the NotIn predicate on the "source_digest" field.
+func SourceDigestNotIn(vs ...string) predicate.Person {
+	return predicate.Person(sql.FieldNotIn(FieldSourceDigest, vs...))
+}
+
+// SourceDigestGT applies the GT predicate on the "source_digest" field.
+func SourceDigestGT(v string) predicate.Person {
+	return predicate.Person(sql.FieldGT(FieldSourceDigest, v))
+}
+
+// SourceDigestGTE applies the GTE predicate on the "source_digest" field.
+func SourceDigestGTE(v string) predicate.Person {
+	return predicate.Person(sql.FieldGTE(FieldSourceDigest, v))
+}
+
+// SourceDigestLT applies the LT predicate on the "source_digest" field.
+func SourceDigestLT(v string) predicate.Person {
+	return predicate.Person(sql.FieldLT(FieldSourceDigest, v))
+}
+
+// SourceDigestLTE applies the LTE predicate on the "source_digest" field.
+func SourceDigestLTE(v string) predicate.Person {
+	return predicate.Person(sql.FieldLTE(FieldSourceDigest, v))
+}
+
+// SourceDigestContains applies the Contains predicate on the "source_digest" field.
+func SourceDigestContains(v string) predicate.Person {
+	return predicate.Person(sql.FieldContains(FieldSourceDigest, v))
+}
+
+// SourceDigestHasPrefix applies the HasPrefix predicate on the "source_digest" field.
+func SourceDigestHasPrefix(v string) predicate.Person {
+	return predicate.Person(sql.FieldHasPrefix(FieldSourceDigest, v))
+}
+
+// SourceDigestHasSuffix applies the HasSuffix predicate on the "source_digest" field.
+func SourceDigestHasSuffix(v string) predicate.Person {
+	return predicate.Person(sql.FieldHasSuffix(FieldSourceDigest, v))
+}
+
+// SourceDigestIsNil applies the IsNil predicate on the "source_digest" field.
+func SourceDigestIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldSourceDigest))
+}
+
+// SourceDigestNotNil applies the NotNil predicate on the "source_digest" field.
+func SourceDigestNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldSourceDigest))
+}
+
+// SourceDigestEqualFold applies the EqualFold predicate on the "source_digest" field.
+func SourceDigestEqualFold(v string) predicate.Person {
+	return predicate.Person(sql.FieldEqualFold(FieldSourceDigest, v))
+}
+
+// SourceDigestContainsFold applies the ContainsFold predicate on the "source_digest" field.
+func SourceDigestContainsFold(v string) predicate.Person {
+	return predicate.Person(sql.FieldContainsFold(FieldSourceDigest, v))
 }
 
 // HasTenant applies the HasEdge predicate on the "tenant" edge.

@@ -308,6 +308,10 @@ func init() {
 	personDescMobileMasked := personFields[29].Descriptor()
 	// person.MobileMaskedValidator is a validator for the "mobile_masked" field. It is called by the builders before save.
 	person.MobileMaskedValidator = personDescMobileMasked.Validators[0].(func(string) error)
+	// personDescSourceDigest is the schema descriptor for source_digest field.
+	personDescSourceDigest := personFields[30].Descriptor()
+	// person.SourceDigestValidator is a validator for the "source_digest" field. It is called by the builders before save.
+	person.SourceDigestValidator = personDescSourceDigest.Validators[0].(func(string) error)
 	postplanMixin := schema.PostPlan{}.Mixin()
 	postplan.Policy = privacy.NewPolicies(postplanMixin[0], postplanMixin[1], schema.PostPlan{})
 	postplan.Hooks[0] = func(next ent.Mutator) ent.Mutator {

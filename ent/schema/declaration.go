@@ -24,7 +24,7 @@ func (QuotaDeclaration) Fields() []ent.Field {
 			Comment("the role that must act next, while in review"),
 		field.Int("version").Default(1).Comment("raised by every change; guards concurrent actions"),
 		field.Int("created_by"),
-		field.Time("submitted_at").Optional().Nillable(),
+		field.Time("submitted_at").SchemaType(datetime).Optional().Nillable(),
 	}
 }
 
@@ -98,7 +98,7 @@ func (ReviewEvent) Fields() []ent.Field {
 		field.Enum("to_status").GoType(domain.Status("")).Immutable(),
 		field.String("to_stage").MaxLen(32).Optional().Immutable(),
 		field.String("reason").MaxLen(500).Optional().Immutable(),
-		field.Time("at").Default(time.Now).Immutable(),
+		field.Time("at").SchemaType(datetime).Default(time.Now).Immutable(),
 	}
 }
 

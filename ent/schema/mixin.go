@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -68,7 +69,11 @@ type TimeMixin struct{ mixin.Schema }
 // Fields of the TimeMixin.
 func (TimeMixin) Fields() []ent.Field {
 	return []ent.Field{
-		field.Time("created_at").Default(time.Now).Immutable(),
-		field.Time("updated_at").Default(time.Now).UpdateDefault(time.Now),
+		field.Time("created_at").SchemaType(datetime).Default(time.Now).Immutable(),
+		field.Time("updated_at").SchemaType(datetime).Default(time.Now).UpdateDefault(time.Now),
 	}
 }
+
+// datetime stores times on MySQL as DATETIME(6): its TIMESTAMP type cannot
+// hold a date before 1970, such as a birth date.
+var datetime = map[string]string{dialect.MySQL: "datetime(6)"}

@@ -26,7 +26,7 @@ func (User) Fields() []ent.Field {
 		field.Int("department_id").Optional().Nillable(),
 		field.String("region_code").GoType(domain.RegionCode("")).MaxLen(6).Optional(),
 		field.Int("failed_logins").Default(0),
-		field.Time("locked_until").Optional().Nillable(),
+		field.Time("locked_until").SchemaType(datetime).Optional().Nillable(),
 		field.Bool("disabled").Default(false),
 	}
 }
@@ -57,8 +57,8 @@ func (Session) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("token_hash").MaxLen(64).Unique().Immutable().Sensitive(),
 		field.Int("user_id").Immutable(),
-		field.Time("created_at").Default(time.Now).Immutable(),
-		field.Time("last_seen_at").Default(time.Now),
+		field.Time("created_at").SchemaType(datetime).Default(time.Now).Immutable(),
+		field.Time("last_seen_at").SchemaType(datetime).Default(time.Now),
 	}
 }
 
@@ -86,7 +86,7 @@ type AuditEvent struct{ ent.Schema }
 // Fields of the AuditEvent.
 func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.Time("at").Default(time.Now).Immutable(),
+		field.Time("at").SchemaType(datetime).Default(time.Now).Immutable(),
 		field.Int("user_id").Optional().Immutable(),
 		field.String("username").MaxLen(64).Optional().Immutable(),
 		field.String("role").MaxLen(32).Optional().Immutable(),

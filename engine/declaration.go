@@ -1,0 +1,390 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/ent"
+	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
+	"github.com/zhicheng-hr/zhicheng/ent/quotadeclaration"
+	"github.com/zhicheng-hr/zhicheng/ent/reviewevent"
+	"github.com/zhicheng-hr/zhicheng/policies"
+)
+
+// Declaration is a unit's quota declaration for a year with its lines and
+// its review history.
+type Declaration struct {
+	ID          int           `json:"id"`
+	Unit        UnitRef       `json:"unit"`
+	Year        int           `json:"year"`
+	Status      domain.Status `json:"status"`
+	Stage       domain.Role   `json:"stage,omitempty"` // who must act next, in review
+	Version     int           `json:"version"`
+	Lines       []Line        `json:"lines"`
+	History     []Event       `json:"history"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+	SubmittedAt *time.Time    `json:"submitted_at,omitempty"`
+}
+
+// Line is one line of a declaration.
+type Line struct {
+	Channel domain.Channel `json:"channel"`
+	Grade   domain.Grade   `json:"grade"`
+	Series  string         `json:"series"`
+	Count   int            `json:"count"`
+	Reason  string         `json:"reason,omitempty"`
+}
+
+// Event is one transition in a declaration's history.
+type Event struct {
+	At         time.Time     `json:"at"`
+	Username   string        `json:"username"`
+	Role       domain.Role   `json:"role"`
+	Action     string        `json:"action"`
+	FromStatus domain.Status `json:"from_status"`
+	FromStage  string        `json:"from_stage,omitempty"`
+	ToStatus   domain.Status `json:"to_status"`
+	ToStage    string        `json:"to_stage,omitempty"`
+	Reason     string        `json:"reason,omitempty"`
+}
+
+// DeclarationInput is what a clerk enters: the unit (a clerk's own when
+// zero), the year and the lines. Version, when not zero, must match the
+// stored version for an update to succeed.
+type DeclarationInput struct {
+	UnitID  int    `json:"unit_id,omitempty"`
+	Year    int    `json:"year"`
+	Version int    `json:"version,omitempty"`
+	Lines   []Line `json:"lines"`
+}
+
+// DeclarationFilter selects declarations to list; zero fields select all.
+type DeclarationFilter struct {
+	UnitID int
+	Year   int
+	Status domain.Status
+}
+
+// Review actions, as recorded in the history.
+const (
+	actionCreate   = "create"
+	actionSubmit   = "submit"
+	actionApprove  = "approve"
+	actionReturn   = "return"
+	actionReject   = "reject"
+	actionWithdraw = "withdraw"
+)
+
+// CreateDeclaration saves a new draft declaration.
+func (e *Engine) CreateDeclaration(ctx context.Context, in DeclarationInput) (Declaration, error) {
+	a, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActCreate)
+	if err != nil {
+		return Declaration{}, err
+	}
+	if in.UnitID == 0 {
+		in.UnitID = a.UnitID
+	}
+	if err := in.validate(); err != nil {
+		return Declaration{}, err
+	}
+	var id int
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		if err := checkAgainstVacancy(ctx, tx.Client(), in.UnitID, in.Year, in.Lines, false); err != nil {
+			return err
+		}
+		d, err := tx.QuotaDeclaration.Create().
+			SetTenantID(a.TenantID).SetUnitID(in.UnitID).SetYear(in.Year).
+			SetCreatedBy(a.UserID).Save(ctx)
+		if err != nil {
+			return storageError("create declaration", "unit", err)
+		}
+		id = d.ID
+		if err := saveLines(ctx, tx, d, in.Lines); err != nil {
+			return err
+		}
+		return e.audit(ctx, tx, a, "declaration.create", objectID(d.ID), "")
+	})
+	if err != nil {
+		return Declaration{}, err
+	}
+	return e.Declaration(ctx, id)
+}
+
+// UpdateDeclaration replaces the lines of a draft or returned declaration.
+func (e *Engine) UpdateDeclaration(ctx context.Context, id int, in DeclarationInput) (Declaration, error) {
+	a, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActUpdate)
+	if err != nil {
+		return Declaration{}, err
+	}
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		d, err := tx.QuotaDeclaration.Get(ctx, id)
+		if err != nil {
+			return storageError("read declaration", "declaration", err)
+		}
+		in.UnitID, in.Year = d.UnitID, orDefault(in.Year, d.Year)
+		if err := in.validate(); err != nil {
+			return err
+		}
+		if !d.Status.Editable() {
+			return conflict("declaration.not_editable", P{"status": d.Status})
+		}
+		if in.Version != 0 && in.Version != d.Version {
+			return conflict("declaration.changed", nil)
+		}
+		if err := checkAgainstVacancy(ctx, tx.Client(), d.UnitID, in.Year, in.Lines, false); err != nil {
+			return err
+		}
+		n, err := tx.QuotaDeclaration.Update().
+			Where(quotadeclaration.ID(id), quotadeclaration.Version(d.Version)).
+			SetYear(in.Year).AddVersion(1).Save(ctx)
+		if err != nil {
+			return storageError("update declaration", "declaration", err)
+		}
+		if n == 0 {
+			return conflict("declaration.changed", nil)
+		}
+		_, err = tx.DeclarationLine.Delete().Where(declarationline.DeclarationID(id)).Exec(ctx)
+		if err != nil {
+			return storageError("replace lines", "declaration", err)
+		}
+		if err := saveLines(ctx, tx, d, in.Lines); err != nil {
+			return err
+		}
+		return e.audit(ctx, tx, a, "declaration.update", objectID(id), "")
+	})
+	if err != nil {
+		return Declaration{}, err
+	}
+	return e.Declaration(ctx, id)
+}
+
+// DeleteDeclaration deletes a draft that was never submitted. A returned
+// declaration keeps its history and cannot be deleted.
+func (e *Engine) DeleteDeclaration(ctx context.Context, id int) error {
+	a, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActDelete)
+	if err != nil {
+		return err
+	}
+	return e.inTx(ctx, func(tx *ent.Tx) error {
+		d, err := tx.QuotaDeclaration.Get(ctx, id)
+		if err != nil {
+			return storageError("read declaration", "declaration", err)
+		}
+		if d.Status != domain.StatusDraft {
+			return conflict("declaration.not_deletable", P{"status": d.Status})
+		}
+		if _, err := tx.DeclarationLine.Delete().
+			Where(declarationline.DeclarationID(id)).Exec(ctx); err != nil {
+			return storageError("delete lines", "declaration", err)
+		}
+		n, err := tx.QuotaDeclaration.Delete().
+			Where(quotadeclaration.ID(id), quotadeclaration.StatusEQ(domain.StatusDraft)).Exec(ctx)
+		if err != nil {
+			return storageError("delete declaration", "declaration", err)
+		}
+		if n == 0 {
+			return conflict("declaration.changed", nil)
+		}
+		return e.audit(ctx, tx, a, "declaration.delete", objectID(id), "")
+	})
+}
+
+// Declaration returns a declaration with its lines and history.
+func (e *Engine) Declaration(ctx context.Context, id int) (Declaration, error) {
+	if _, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActRead); err != nil {
+		return Declaration{}, err
+	}
+	d, err := e.client.QuotaDeclaration.Query().
+		Where(quotadeclaration.ID(id)).
+		WithUnit().
+		WithLines(func(q *ent.DeclarationLineQuery) { q.Order(ent.Asc(declarationline.FieldID)) }).
+		WithEvents(func(q *ent.ReviewEventQuery) { q.Order(ent.Asc(reviewevent.FieldID)) }).
+		Only(ctx)
+	if err != nil {
+		return Declaration{}, storageError("read declaration", "declaration", err)
+	}
+	return declarationOf(d), nil
+}
+
+// Declarations lists the declarations in the actor's charge, newest first.
+func (e *Engine) Declarations(ctx context.Context, f DeclarationFilter) ([]Declaration, error) {
+	if _, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActRead); err != nil {
+		return nil, err
+	}
+	q := e.client.QuotaDeclaration.Query()
+	if f.UnitID != 0 {
+		q.Where(quotadeclaration.UnitID(f.UnitID))
+	}
+	if f.Year != 0 {
+		q.Where(quotadeclaration.Year(f.Year))
+	}
+	if f.Status != "" {
+		q.Where(quotadeclaration.StatusEQ(f.Status))
+	}
+	return e.listDeclarations(ctx, q)
+}
+
+// ReviewQueue lists the declarations that await the actor's review.
+func (e *Engine) ReviewQueue(ctx context.Context) ([]Declaration, error) {
+	a, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActReview)
+	if err != nil {
+		return nil, err
+	}
+	q := e.client.QuotaDeclaration.Query().Where(
+		quotadeclaration.StatusEQ(domain.StatusInReview),
+		quotadeclaration.StageEQ(a.Role),
+	)
+	return e.listDeclarations(ctx, q)
+}
+
+func (e *Engine) listDeclarations(ctx context.Context, q *ent.QuotaDeclarationQuery) ([]Declaration, error) {
+	ds, err := q.WithUnit().
+		WithLines(func(q *ent.DeclarationLineQuery) { q.Order(ent.Asc(declarationline.FieldID)) }).
+		Order(ent.Desc(quotadeclaration.FieldID)).
+		All(ctx)
+	if err != nil {
+		return nil, storageError("list declarations", "declaration", err)
+	}
+	out := make([]Declaration, len(ds))
+	for i, d := range ds {
+		out[i] = declarationOf(d)
+	}
+	return out, nil
+}
+
+func declarationOf(d *ent.QuotaDeclaration) Declaration {
+	out := Declaration{
+		ID: d.ID, Year: d.Year, Status: d.Status, Version: d.Version,
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, SubmittedAt: d.SubmittedAt,
+		Lines: []Line{}, History: []Event{},
+	}
+	if d.Stage != nil {
+		out.Stage = *d.Stage
+	}
+	if u := d.Edges.Unit; u != nil {
+		out.Unit = unitRef(u)
+	}
+	for _, l := range d.Edges.Lines {
+		out.Lines = append(out.Lines, Line{
+			Channel: l.Channel, Grade: l.Grade, Series: l.Series, Count: l.Count, Reason: l.Reason,
+		})
+	}
+	for _, ev := range d.Edges.Events {
+		out.History = append(out.History, Event{
+			At: ev.At, Username: ev.Username, Role: ev.Role, Action: ev.Action,
+			FromStatus: ev.FromStatus, FromStage: ev.FromStage,
+			ToStatus: ev.ToStatus, ToStage: ev.ToStage, Reason: ev.Reason,
+		})
+	}
+	return out
+}
+
+// validate checks the input's own rules, before any data is read.
+func (in DeclarationInput) validate() error {
+	if in.UnitID == 0 {
+		return invalid("declaration.unit", nil)
+	}
+	if err := checkYear(in.Year); err != nil {
+		return err
+	}
+	if len(in.Lines) == 0 {
+		return invalid("declaration.no_lines", nil)
+	}
+	for i, l := range in.Lines {
+		if err := l.validate(i + 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l Line) validate(n int) error {
+	switch {
+	case l.Channel != domain.ChannelNormal && l.Channel != "":
+		return invalid("declaration.channel_unavailable", P{"line": n, "channel": l.Channel})
+	case !l.Grade.Valid():
+		return invalid("declaration.grade", P{"line": n, "grade": l.Grade})
+	case strings.TrimSpace(l.Series) == "" || utf8.RuneCountInString(l.Series) > 50:
+		return invalid("declaration.series", P{"line": n})
+	case l.Count < 1 || l.Count > 9999:
+		return invalid("declaration.count", P{"line": n, "count": l.Count})
+	case utf8.RuneCountInString(l.Reason) > 500:
+		return invalid("declaration.reason_too_long", P{"line": n, "max": 500})
+	}
+	return nil
+}
+
+// saveLines stores a declaration's lines.
+func saveLines(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, lines []Line) error {
+	creates := make([]*ent.DeclarationLineCreate, len(lines))
+	for i, l := range lines {
+		ch := l.Channel
+		if ch == "" {
+			ch = domain.ChannelNormal
+		}
+		creates[i] = tx.DeclarationLine.Create().
+			SetTenantID(d.TenantID).SetUnitID(d.UnitID).SetDeclarationID(d.ID).
+			SetChannel(ch).SetGrade(l.Grade).SetSeries(strings.TrimSpace(l.Series)).
+			SetCount(l.Count).SetReason(strings.TrimSpace(l.Reason))
+	}
+	if err := tx.DeclarationLine.CreateBulk(creates...).Exec(ctx); err != nil {
+		return storageError("save lines", "declaration", err)
+	}
+	return nil
+}
+
+// normalByGrade adds up the normal-channel counts of lines per grade.
+func normalByGrade(lines []Line) map[domain.Grade]int {
+	out := map[domain.Grade]int{}
+	for _, l := range lines {
+		if l.Channel == domain.ChannelNormal || l.Channel == "" {
+			out[l.Grade] += l.Count
+		}
+	}
+	return out
+}
+
+// checkAgainstVacancy refuses lines that ask for more normal-channel quota
+// at a grade than the unit's vacancy. held says whether the lines are
+// already counted in the reserved figure.
+func checkAgainstVacancy(ctx context.Context, c *ent.Client, unitID, year int, lines []Line, held bool) error {
+	u, err := c.Unit.Get(ctx, unitID)
+	if err != nil {
+		return storageError("read unit", "unit", err)
+	}
+	t, err := vacancies(ctx, c, u, year)
+	if err != nil {
+		return err
+	}
+	for _, g := range domain.Grades {
+		asked := normalByGrade(lines)[g]
+		if asked == 0 {
+			continue
+		}
+		r := t.Grade(g)
+		room := r.Approved - r.Occupied - r.Reserved
+		if held {
+			room += asked
+		}
+		if asked > room {
+			return conflict("quota.exceeds_vacancy", P{
+				"grade": g, "vacancy": max(0, room), "asked": asked,
+			})
+		}
+	}
+	return nil
+}
+
+func objectID(id int) string { return fmt.Sprintf("declaration:%d", id) }
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}

@@ -1,0 +1,205 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"entgo.io/ent/dialect/sql/schema"
+	"github.com/casbin/casbin/v2"
+
+	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/ent"
+	"github.com/zhicheng-hr/zhicheng/ent/privacy"
+	_ "github.com/zhicheng-hr/zhicheng/ent/runtime" // installs the privacy rules and hooks
+	"github.com/zhicheng-hr/zhicheng/policies"
+)
+
+// Config configures an Engine.
+type Config struct {
+	// Database is where the engine keeps its data; see ParseDatabase.
+	Database Database
+	// DataKey (at least 32 bytes) encrypts ID and phone numbers at rest.
+	// Losing it makes them unreadable.
+	DataKey []byte
+	// Logger receives operator logs; nil discards them.
+	Logger *slog.Logger
+	// Now tells the time; nil means time.Now.
+	Now func() time.Time
+}
+
+// Engine is the quota-and-title engine. It is safe for concurrent use.
+type Engine struct {
+	client   *ent.Client
+	dialect  string
+	enforcer *casbin.SyncedEnforcer
+	seal     *sealer
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// Open connects to the configured database, creates or upgrades its
+// schema, and loads the authorisation policy.
+func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	seal, err := newSealer(cfg.DataKey)
+	if err != nil {
+		return nil, err
+	}
+	enforcer, err := policies.NewEnforcer()
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	drv, err := cfg.Database.open()
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		client:   ent.NewClient(ent.Driver(drv)),
+		dialect:  cfg.Database.Dialect,
+		enforcer: enforcer,
+		seal:     seal,
+		log:      cfg.Logger,
+		now:      cfg.Now,
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if err := e.Migrate(ctx); err != nil {
+		e.client.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Migrate creates the schema or upgrades an existing one. Upgrades only add
+// tables, columns and indexes; nothing is dropped, so no data is lost.
+func (e *Engine) Migrate(ctx context.Context) error {
+	err := e.client.Schema.Create(ctx,
+		schema.WithDropColumn(false), schema.WithDropIndex(false))
+	if err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database.
+func (e *Engine) Close() error { return e.client.Close() }
+
+// Ping checks that the database answers.
+func (e *Engine) Ping(ctx context.Context) error {
+	_, err := e.client.Tenant.Query().Exist(system(ctx))
+	return err
+}
+
+// system returns a context in which the privacy rules allow everything.
+// Only the engine's trusted paths use it: loading, sessions, look-ups that
+// precede an actor.
+func system(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+// actor returns the acting user of ctx, or an unauthenticated error.
+func actor(ctx context.Context) (domain.Actor, error) {
+	a, ok := domain.ActorFrom(ctx)
+	if !ok || !a.Role.Valid() {
+		return domain.Actor{}, errorf(KindUnauthenticated, "unauthenticated", nil)
+	}
+	return a, nil
+}
+
+// authorize returns the actor of ctx if their role may do act on obj in
+// their tenant.
+func (e *Engine) authorize(ctx context.Context, obj, act string) (domain.Actor, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return a, err
+	}
+	ok, err := e.enforcer.Enforce(string(a.Role), a.TenantKey, obj, act)
+	if err != nil {
+		return a, internal("authorize", err)
+	}
+	if !ok {
+		return a, errorf(KindPermissionDenied, "permission_denied", P{"object": obj, "action": act})
+	}
+	return a, nil
+}
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
+	tx, err := e.client.Tx(ctx)
+	if err != nil {
+		return internal("begin transaction", err)
+	}
+	if err := fn(tx); err != nil {
+		if rerr := tx.Rollback(); rerr != nil {
+			e.log.Error("rollback", "err", rerr)
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return internal("commit", err)
+	}
+	return nil
+}
+
+// storageError turns an error of the storage layer into an engine error:
+// privacy denials and missing rows become "not found".
+func storageError(op, what string, err error) error {
+	var ee *Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee):
+		return err
+	case ent.IsNotFound(err), errors.Is(err, privacy.Deny):
+		return notFound(what)
+	case ent.IsConstraintError(err):
+		return &Error{Kind: KindConflict, Code: "conflict", Op: op, Err: err}
+	}
+	return internal(op, err)
+}
+
+// audit appends an entry to the audit log in the same transaction as the
+// change it records.
+func (e *Engine) audit(ctx context.Context, tx *ent.Tx, a domain.Actor, event, object, detail string) error {
+	err := tx.AuditEvent.Create().
+		SetTenantID(a.TenantID).
+		SetAt(e.now()).
+		SetUserID(a.UserID).
+		SetUsername(a.Username).
+		SetRole(string(a.Role)).
+		SetEvent(event).
+		SetObject(object).
+		SetResult("ok").
+		SetSource(SourceFrom(ctx)).
+		SetDetail(detail).
+		Exec(ctx)
+	if err != nil {
+		return internal("write audit log", err)
+	}
+	return nil
+}
+
+type sourceKey struct{}
+
+// WithSource returns a context that carries the network address a request
+// came from, for the audit log.
+func WithSource(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, sourceKey{}, addr)
+}
+
+// SourceFrom returns the address that WithSource stored, or "".
+func SourceFrom(ctx context.Context) string {
+	s, _ := ctx.Value(sourceKey{}).(string)
+	return s
+}
+
+// Client returns the ent client, for Go programs that need a query the
+// engine does not offer. Every query through it is scoped by the same
+// privacy rules as the engine's own: pass a context with an actor.
+func (e *Engine) Client() *ent.Client { return e.client }

@@ -1,0 +1,242 @@
+// Package enginetest opens engines for tests on every storage backend that
+// can run here: SQLite always, MySQL or MariaDB when a server answers. It
+// also loads the demo tenant, 湘西州, from the Xiangxi sample export, so
+// that tests start from realistic data.
+package enginetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/zhicheng-hr/zhicheng/engine"
+	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/tenants"
+)
+
+// MySQLEnv names the environment variable with the base DSN of the MySQL
+// or MariaDB server for tests; the default is root on 127.0.0.1:3306.
+const MySQLEnv = "ZHICHENG_TEST_MYSQL"
+
+// Backend is a storage engine that tests run against.
+type Backend struct {
+	Name string
+	// NewDatabase returns an empty database that lives as long as the test.
+	NewDatabase func(t testing.TB) engine.Database
+}
+
+// Backends returns SQLite, and MySQL when its server answers. When it does
+// not, the MySQL runs are skipped with a loud message.
+func Backends(t testing.TB) []Backend {
+	bs := []Backend{{Name: "sqlite", NewDatabase: sqliteDatabase}}
+	if err := mysqlReachable(); err != nil {
+		t.Logf("!!! MySQL/MariaDB not reachable (%v): MySQL runs SKIPPED !!!", err)
+		return bs
+	}
+	return append(bs, Backend{Name: "mysql", NewDatabase: mysqlDatabase})
+}
+
+// Run runs fn as a subtest on every backend.
+func Run(t *testing.T, fn func(t *testing.T, b Backend)) {
+	for _, b := range Backends(t) {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b) })
+	}
+}
+
+func sqliteDatabase(t testing.TB) engine.Database {
+	db, err := engine.ParseDatabase(filepath.Join(t.TempDir(), "zhicheng.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func mysqlBase() string {
+	if dsn := os.Getenv(MySQLEnv); dsn != "" {
+		return dsn
+	}
+	return "root@tcp(127.0.0.1:3306)/"
+}
+
+func mysqlReachable() error {
+	cfg, err := mysql.ParseDSN(mysqlBase())
+	if err != nil {
+		return err
+	}
+	c, err := net.DialTimeout("tcp", cfg.Addr, 2*time.Second)
+	if err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// mysqlDatabase creates a throwaway database and drops it when the test
+// ends.
+func mysqlDatabase(t testing.TB) engine.Database {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(mysqlBase())
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "zc_test_" + randomHex(6)
+	if _, err := admin.Exec("CREATE DATABASE " + name +
+		" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP DATABASE " + name); err != nil {
+			t.Errorf("drop test database: %v", err)
+		}
+		admin.Close()
+	})
+	cfg.DBName = name
+	db, err := engine.ParseDatabase("mysql://" + cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// Key is the data key of test engines.
+var Key = []byte("zhicheng test data key, 32 bytes")
+
+// Open opens an engine on db, closed when the test ends.
+func Open(t testing.TB, db engine.Database) *engine.Engine {
+	t.Helper()
+	e, err := engine.Open(context.Background(), engine.Config{Database: db, DataKey: Key})
+	if err != nil {
+		t.Fatalf("open engine: %v", err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// Fixture is an engine with the demo tenant loaded.
+type Fixture struct {
+	Engine *engine.Engine
+	Tenant engine.Tenant
+	Demo   tenants.Demo
+}
+
+// Xiangxi opens an engine on a fresh database of backend b and loads the
+// demo tenant into it. On SQLite the load happens once per test binary and
+// each test gets a copy of the file.
+func Xiangxi(t testing.TB, b Backend) *Fixture {
+	t.Helper()
+	if b.Name == "sqlite" {
+		return sqliteXiangxi(t)
+	}
+	return load(t, Open(t, b.NewDatabase(t)))
+}
+
+func load(t testing.TB, e *engine.Engine) *Fixture {
+	t.Helper()
+	ctx := engine.OperatorContext(context.Background(), "test")
+	demo, err := tenants.LoadDemo(ctx, e, tenants.XiangxiSpec())
+	if err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	return &Fixture{Engine: e, Tenant: demo.Tenant, Demo: demo}
+}
+
+var template struct {
+	once sync.Once
+	dir  string
+	demo tenants.Demo
+	err  error
+}
+
+// sqliteXiangxi copies a loaded SQLite file made once per test binary.
+func sqliteXiangxi(t testing.TB) *Fixture {
+	t.Helper()
+	template.once.Do(func() {
+		template.dir, template.err = os.MkdirTemp("", "zhicheng-template-")
+		if template.err != nil {
+			return
+		}
+		db, _ := engine.ParseDatabase(filepath.Join(template.dir, "zhicheng.db"))
+		e, err := engine.Open(context.Background(), engine.Config{Database: db, DataKey: Key})
+		if err != nil {
+			template.err = err
+			return
+		}
+		ctx := engine.OperatorContext(context.Background(), "test")
+		template.demo, template.err = tenants.LoadDemo(ctx, e, tenants.XiangxiSpec())
+		if err := e.Close(); err != nil && template.err == nil {
+			template.err = err
+		}
+	})
+	if template.err != nil {
+		t.Fatalf("load demo template: %v", template.err)
+	}
+	dst := filepath.Join(t.TempDir(), "zhicheng.db")
+	if err := copyFile(filepath.Join(template.dir, "zhicheng.db"), dst); err != nil {
+		t.Fatal(err)
+	}
+	db, _ := engine.ParseDatabase(dst)
+	return &Fixture{Engine: Open(t, db), Tenant: template.demo.Tenant, Demo: template.demo}
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// As logs in as a demo account and returns a context acting as that user.
+func (f *Fixture) As(t testing.TB, username string) context.Context {
+	t.Helper()
+	s, err := f.Engine.Login(context.Background(), f.Tenant.ID, username, tenants.DemoPassword)
+	if err != nil {
+		t.Fatalf("log in as %s: %v", username, err)
+	}
+	return domain.WithActor(context.Background(), s.Actor)
+}
+
+// UnitID returns the id of the unit with a credit code, looked up as the
+// tenant administrator.
+func (f *Fixture) UnitID(t testing.TB, code string) int {
+	t.Helper()
+	u, err := f.Engine.UnitByCode(f.As(t, tenants.DemoAdmin), code)
+	if err != nil {
+		t.Fatalf("find unit %s: %v", code, err)
+	}
+	return u.ID
+}
+
+// String describes the fixture for failure messages.
+func (f *Fixture) String() string { return fmt.Sprintf("tenant %s", f.Tenant.Key) }

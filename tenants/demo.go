@@ -1,0 +1,160 @@
+package tenants
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/zhicheng-hr/zhicheng/engine"
+	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/plugins/sqlsource"
+	"github.com/zhicheng-hr/zhicheng/plugins/sqlsource/sample"
+)
+
+// DemoPassword is the password of every demo account. It meets the
+// password rules, and is public: never use the demo in production.
+const DemoPassword = "Zhicheng@2026"
+
+// Demo account names besides the per-unit and per-department ones.
+const (
+	DemoAdmin  = "admin"  // the tenant administrator
+	DemoBureau = "bureau" // the prefecture bureau's reviewer
+)
+
+// XiangxiSpec describes 湘西土家族苗族自治州 and its counties (GB/T 2260).
+func XiangxiSpec() engine.TenantSpec {
+	return engine.TenantSpec{
+		Key:    "xiangxi",
+		Name:   "湘西土家族苗族自治州",
+		Region: "433100",
+		Hosts:  []string{"xiangxi.localhost"},
+		Regions: []engine.RegionSpec{
+			{Code: "433100", Name: "湘西土家族苗族自治州"},
+			{Code: "433101", Name: "吉首市"},
+			{Code: "433122", Name: "泸溪县"},
+			{Code: "433123", Name: "凤凰县"},
+			{Code: "433124", Name: "花垣县"},
+			{Code: "433125", Name: "保靖县"},
+			{Code: "433126", Name: "古丈县"},
+			{Code: "433127", Name: "永顺县"},
+			{Code: "433130", Name: "龙山县"},
+		},
+	}
+}
+
+// Demo is what LoadDemo created.
+type Demo struct {
+	Tenant   engine.Tenant
+	Report   engine.SyncReport
+	Accounts []Account
+}
+
+// Account is a demo login.
+type Account struct {
+	Username string
+	Role     domain.Role
+	Scope    string // the unit, department or region in the account's charge
+}
+
+// LoadDemo creates the demo tenant from spec, loads the bundled Xiangxi
+// export into it, and creates the demo accounts: an administrator, one
+// clerk per unit (named by the unit's credit code), one reviewer per
+// department (named by its code), the prefecture bureau and one bureau per
+// county. Every account's password is DemoPassword. ctx must act as the
+// platform operator (engine.OperatorContext).
+func LoadDemo(ctx context.Context, e *engine.Engine, spec engine.TenantSpec) (Demo, error) {
+	dir, err := os.MkdirTemp("", "zhicheng-demo-")
+	if err != nil {
+		return Demo{}, fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path, err := sample.WriteSQLite(dir)
+	if err != nil {
+		return Demo{}, err
+	}
+	src, err := sqlsource.Open("sqlite", path)
+	if err != nil {
+		return Demo{}, fmt.Errorf("demo: %w", err)
+	}
+	defer src.Close()
+
+	t, err := e.CreateTenant(ctx, spec)
+	if err != nil {
+		return Demo{}, fmt.Errorf("create demo tenant: %w", err)
+	}
+	rep, err := e.Sync(ctx, t.ID, src, sample.Year)
+	if err != nil {
+		return Demo{}, fmt.Errorf("load demo export: %w", err)
+	}
+	accounts, err := createDemoAccounts(ctx, e, t, spec)
+	if err != nil {
+		return Demo{}, err
+	}
+	return Demo{Tenant: t, Report: rep, Accounts: accounts}, nil
+}
+
+// createDemoAccounts creates the administrator as the operator, then the
+// other accounts as that administrator, who sees the tenant's units.
+func createDemoAccounts(ctx context.Context, e *engine.Engine, t engine.Tenant, spec engine.TenantSpec) ([]Account, error) {
+	create := func(ctx context.Context, s engine.UserSpec, scope string) (Account, error) {
+		s.TenantID, s.Password = t.ID, DemoPassword
+		if _, err := e.CreateUser(ctx, s); err != nil {
+			return Account{}, fmt.Errorf("create demo account %s: %w", s.Username, err)
+		}
+		return Account{Username: s.Username, Role: s.Role, Scope: scope}, nil
+	}
+	admin, err := create(ctx, engine.UserSpec{
+		Username: DemoAdmin, DisplayName: "系统管理员", Role: domain.RoleTenantAdmin,
+	}, t.Name)
+	if err != nil {
+		return nil, err
+	}
+	s, err := e.Login(ctx, t.ID, DemoAdmin, DemoPassword)
+	if err != nil {
+		return nil, fmt.Errorf("log in as demo administrator: %w", err)
+	}
+	actx := domain.WithActor(ctx, s.Actor)
+	defer e.Logout(ctx, s.Token)
+
+	var specs []engine.UserSpec
+	var scopes []string
+	for _, r := range spec.Regions {
+		name := DemoBureau
+		if !r.Code.IsPrefecture() {
+			name = DemoBureau + "-" + string(r.Code)
+		}
+		specs = append(specs, engine.UserSpec{
+			Username: name, DisplayName: r.Name + "人社局", Role: domain.RoleBureauReviewer, Region: r.Code,
+		})
+		scopes = append(scopes, r.Name)
+	}
+	depts, err := e.Departments(actx)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range depts {
+		specs = append(specs, engine.UserSpec{
+			Username: d.Code, DisplayName: d.Name, Role: domain.RoleDepartmentReviewer, DepartmentID: d.ID,
+		})
+		scopes = append(scopes, d.Name)
+	}
+	units, err := e.Units(actx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		specs = append(specs, engine.UserSpec{
+			Username: string(u.CreditCode), DisplayName: u.Name + "经办人", Role: domain.RoleUnitClerk, UnitID: u.ID,
+		})
+		scopes = append(scopes, u.Name)
+	}
+	accounts := []Account{admin}
+	for i, s := range specs {
+		a, err := create(actx, s, scopes[i])
+		if err != nil {
+			return nil, err
+		}
+		accounts = append(accounts, a)
+	}
+	return accounts, nil
+}
