@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"entgo.io/ent/dialect/sql/schema"
 	"github.com/casbin/casbin/v2"
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent"
@@ -129,14 +131,27 @@ func (e *Engine) authorize(ctx context.Context, obj, act string) (domain.Actor, 
 	return a, nil
 }
 
-// inTx runs fn in a transaction, committing when it returns nil.
+// inTx runs fn in a transaction, committing when it returns nil. A
+// transaction that the database aborted to break a deadlock is run again,
+// a few times, from the start: fn reads what it needs inside.
 func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
+	const attempts = 4
+	var err error
+	for range attempts {
+		if err = e.tryTx(ctx, fn); !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (e *Engine) tryTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
 	tx, err := e.client.Tx(ctx)
 	if err != nil {
 		return internal("begin transaction", err)
 	}
 	if err := fn(tx); err != nil {
-		if rerr := tx.Rollback(); rerr != nil {
+		if rerr := tx.Rollback(); rerr != nil && !retryable(err) {
 			e.log.Error("rollback", "err", rerr)
 		}
 		return err
@@ -145,6 +160,16 @@ func (e *Engine) inTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
 		return internal("commit", err)
 	}
 	return nil
+}
+
+// retryable reports whether err is a deadlock or lock timeout after which
+// the whole transaction may be run again.
+func retryable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1213 || me.Number == 1205 // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
+	}
+	return err != nil && strings.Contains(err.Error(), "database is locked")
 }
 
 // storageError turns an error of the storage layer into an engine error:
@@ -157,7 +182,9 @@ func storageError(op, what string, err error) error {
 	case errors.As(err, &ee):
 		return err
 	case ent.IsNotFound(err), errors.Is(err, privacy.Deny):
-		return notFound(what)
+		nf := notFound(what)
+		nf.Op, nf.Err = op, err
+		return nf
 	case ent.IsConstraintError(err):
 		return &Error{Kind: KindConflict, Code: "conflict", Op: op, Err: err}
 	}

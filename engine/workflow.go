@@ -2,6 +2,9 @@ package engine
 
 import (
 	"context"
+	"database/sql"
+	"entgo.io/ent/dialect"
+	"errors"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -145,7 +148,7 @@ func (e *Engine) transition(ctx context.Context, id int, act Action, permission 
 		if err != nil {
 			return err
 		}
-		if err := applyQuota(ctx, tx, d, m.quota); err != nil {
+		if err := e.applyQuota(ctx, tx, d, m.quota); err != nil {
 			return err
 		}
 		if err := e.moveTo(ctx, tx, d, m); err != nil {
@@ -203,7 +206,7 @@ func (e *Engine) record(ctx context.Context, tx *ent.Tx, a domain.Actor, d *ent.
 
 // applyQuota carries out a move's effect on the reserved quota of each
 // grade that the declaration's normal-channel lines ask for.
-func applyQuota(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, effect quotaEffect) error {
+func (e *Engine) applyQuota(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, effect quotaEffect) error {
 	if effect == quotaKeep {
 		return nil
 	}
@@ -220,9 +223,9 @@ func applyQuota(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, effect
 		if n == 0 {
 			continue
 		}
-		change := release
+		change := e.release
 		if effect == quotaReserve {
-			change = reserve
+			change = e.reserve
 		}
 		if err := change(ctx, tx, d, g, n); err != nil {
 			return err
@@ -235,7 +238,7 @@ func applyQuota(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, effect
 // only while reserved + n stays within approved − occupied; the database
 // evaluates that condition on the row it locks, so two submissions racing
 // for the last seat cannot both pass.
-func reserve(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.Grade, n int) error {
+func (e *Engine) reserve(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.Grade, n int) error {
 	u, err := tx.Unit.Get(ctx, d.UnitID)
 	if err != nil {
 		return storageError("read unit", "unit", err)
@@ -250,7 +253,7 @@ func reserve(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.
 		SetTenantID(d.TenantID).SetUnitID(d.UnitID).SetYear(d.Year).SetGrade(g).
 		OnConflictColumns(quotabalance.FieldUnitID, quotabalance.FieldYear, quotabalance.FieldGrade).
 		DoNothing().Exec(ctx)
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) { // SQLite: the row existed
 		return storageError("open quota balance", "unit", err)
 	}
 	took, err := balance(tx, d, g).Where(quotabalance.ReservedLTE(limit - n)).AddReserved(n).Save(ctx)
@@ -258,7 +261,13 @@ func reserve(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.
 		return storageError("reserve quota", "unit", err)
 	}
 	if took == 0 {
-		b, err := tx.QuotaBalance.Query().Where(balanceKey(d, g)...).Only(ctx)
+		// A locking read: on MySQL a plain read would see the transaction's
+		// snapshot, which may predate the row that the winner created.
+		q := tx.QuotaBalance.Query().Where(balanceKey(d, g)...)
+		if e.dialect == dialect.MySQL {
+			q.ForUpdate()
+		}
+		b, err := q.Only(ctx)
 		if err != nil {
 			return storageError("read quota balance", "unit", err)
 		}
@@ -270,7 +279,7 @@ func reserve(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.
 }
 
 // release gives back n seats of grade g held by declaration d.
-func release(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.Grade, n int) error {
+func (e *Engine) release(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.Grade, n int) error {
 	if _, err := balance(tx, d, g).AddReserved(-n).Save(ctx); err != nil {
 		return storageError("release quota", "unit", err)
 	}

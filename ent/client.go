@@ -761,22 +761,6 @@ func (c *DepartmentClient) QueryTenant(_m *Department) *TenantQuery {
 	return query
 }
 
-// QueryUnits queries the units edge of a Department.
-func (c *DepartmentClient) QueryUnits(_m *Department) *UnitQuery {
-	query := (&UnitClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(department.Table, department.FieldID, id),
-			sqlgraph.To(unit.Table, unit.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, true, department.UnitsTable, department.UnitsColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
-}
-
 // Hooks returns the client hooks.
 func (c *DepartmentClient) Hooks() []Hook {
 	hooks := c.hooks.Department
@@ -2087,22 +2071,6 @@ func (c *TenantClient) GetX(ctx context.Context, id int) *Tenant {
 		panic(err)
 	}
 	return obj
-}
-
-// QueryUnits queries the units edge of a Tenant.
-func (c *TenantClient) QueryUnits(_m *Tenant) *UnitQuery {
-	query := (&UnitClient{config: c.config}).Query()
-	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
-		id := _m.ID
-		step := sqlgraph.NewStep(
-			sqlgraph.From(tenant.Table, tenant.FieldID, id),
-			sqlgraph.To(unit.Table, unit.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, true, tenant.UnitsTable, tenant.UnitsColumn),
-		)
-		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
-		return fromV, nil
-	}
-	return query
 }
 
 // Hooks returns the client hooks.

@@ -41,11 +41,9 @@ type Department struct {
 type DepartmentEdges struct {
 	// Tenant holds the value of the tenant edge.
 	Tenant *Tenant `json:"tenant,omitempty"`
-	// Units holds the value of the units edge.
-	Units []*Unit `json:"units,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [1]bool
 }
 
 // TenantOrErr returns the Tenant value or an error if the edge
@@ -57,15 +55,6 @@ func (e DepartmentEdges) TenantOrErr() (*Tenant, error) {
 		return nil, &NotFoundError{label: tenant.Label}
 	}
 	return nil, &NotLoadedError{edge: "tenant"}
-}
-
-// UnitsOrErr returns the Units value or an error if the edge
-// was not loaded in eager-loading.
-func (e DepartmentEdges) UnitsOrErr() ([]*Unit, error) {
-	if e.loadedTypes[1] {
-		return e.Units, nil
-	}
-	return nil, &NotLoadedError{edge: "units"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -152,11 +141,6 @@ func (_m *Department) Value(name string) (ent.Value, error) {
 // QueryTenant queries the "tenant" edge of the Department entity.
 func (_m *Department) QueryTenant() *TenantQuery {
 	return NewDepartmentClient(_m.config).QueryTenant(_m)
-}
-
-// QueryUnits queries the "units" edge of the Department entity.
-func (_m *Department) QueryUnits() *UnitQuery {
-	return NewDepartmentClient(_m.config).QueryUnits(_m)
 }
 
 // Update returns a builder for updating this Department.

@@ -14,7 +14,6 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
-	"github.com/zhicheng-hr/zhicheng/ent/unit"
 )
 
 // DepartmentCreate is the builder for creating a Department entity.
@@ -80,21 +79,6 @@ func (_c *DepartmentCreate) SetRegionCode(v domain.RegionCode) *DepartmentCreate
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *DepartmentCreate) SetTenant(v *Tenant) *DepartmentCreate {
 	return _c.SetTenantID(v.ID)
-}
-
-// AddUnitIDs adds the "units" edge to the Unit entity by IDs.
-func (_c *DepartmentCreate) AddUnitIDs(ids ...int) *DepartmentCreate {
-	_c.mutation.AddUnitIDs(ids...)
-	return _c
-}
-
-// AddUnits adds the "units" edges to the Unit entity.
-func (_c *DepartmentCreate) AddUnits(v ...*Unit) *DepartmentCreate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _c.AddUnitIDs(ids...)
 }
 
 // Mutation returns the DepartmentMutation object of the builder.
@@ -251,22 +235,6 @@ func (_c *DepartmentCreate) createSpec() (*Department, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.TenantID = nodes[0]
-		_spec.Edges = append(_spec.Edges, edge)
-	}
-	if nodes := _c.mutation.UnitsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec

@@ -4,7 +4,6 @@ package ent
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -17,7 +16,6 @@ import (
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
-	"github.com/zhicheng-hr/zhicheng/ent/unit"
 )
 
 // DepartmentQuery is the builder for querying Department entities.
@@ -28,7 +26,6 @@ type DepartmentQuery struct {
 	inters     []Interceptor
 	predicates []predicate.Department
 	withTenant *TenantQuery
-	withUnits  *UnitQuery
 	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -81,28 +78,6 @@ func (_q *DepartmentQuery) QueryTenant() *TenantQuery {
 			sqlgraph.From(department.Table, department.FieldID, selector),
 			sqlgraph.To(tenant.Table, tenant.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, department.TenantTable, department.TenantColumn),
-		)
-		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
-		return fromU, nil
-	}
-	return query
-}
-
-// QueryUnits chains the current query on the "units" edge.
-func (_q *DepartmentQuery) QueryUnits() *UnitQuery {
-	query := (&UnitClient{config: _q.config}).Query()
-	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
-		if err := _q.prepareQuery(ctx); err != nil {
-			return nil, err
-		}
-		selector := _q.sqlQuery(ctx)
-		if err := selector.Err(); err != nil {
-			return nil, err
-		}
-		step := sqlgraph.NewStep(
-			sqlgraph.From(department.Table, department.FieldID, selector),
-			sqlgraph.To(unit.Table, unit.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, true, department.UnitsTable, department.UnitsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -303,7 +278,6 @@ func (_q *DepartmentQuery) Clone() *DepartmentQuery {
 		inters:     append([]Interceptor{}, _q.inters...),
 		predicates: append([]predicate.Department{}, _q.predicates...),
 		withTenant: _q.withTenant.Clone(),
-		withUnits:  _q.withUnits.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -319,17 +293,6 @@ func (_q *DepartmentQuery) WithTenant(opts ...func(*TenantQuery)) *DepartmentQue
 		opt(query)
 	}
 	_q.withTenant = query
-	return _q
-}
-
-// WithUnits tells the query-builder to eager-load the nodes that are connected to
-// the "units" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *DepartmentQuery) WithUnits(opts ...func(*UnitQuery)) *DepartmentQuery {
-	query := (&UnitClient{config: _q.config}).Query()
-	for _, opt := range opts {
-		opt(query)
-	}
-	_q.withUnits = query
 	return _q
 }
 
@@ -417,9 +380,8 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 	var (
 		nodes       = []*Department{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [1]bool{
 			_q.withTenant != nil,
-			_q.withUnits != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -446,13 +408,6 @@ func (_q *DepartmentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*D
 	if query := _q.withTenant; query != nil {
 		if err := _q.loadTenant(ctx, query, nodes, nil,
 			func(n *Department, e *Tenant) { n.Edges.Tenant = e }); err != nil {
-			return nil, err
-		}
-	}
-	if query := _q.withUnits; query != nil {
-		if err := _q.loadUnits(ctx, query, nodes,
-			func(n *Department) { n.Edges.Units = []*Unit{} },
-			func(n *Department, e *Unit) { n.Edges.Units = append(n.Edges.Units, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -485,36 +440,6 @@ func (_q *DepartmentQuery) loadTenant(ctx context.Context, query *TenantQuery, n
 		for i := range nodes {
 			assign(nodes[i], n)
 		}
-	}
-	return nil
-}
-func (_q *DepartmentQuery) loadUnits(ctx context.Context, query *UnitQuery, nodes []*Department, init func(*Department), assign func(*Department, *Unit)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[int]*Department)
-	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
-		if init != nil {
-			init(nodes[i])
-		}
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(unit.FieldDepartmentID)
-	}
-	query.Where(predicate.Unit(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(department.UnitsColumn), fks...))
-	}))
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.DepartmentID
-		node, ok := nodeids[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "department_id" returned %v for node %v`, fk, n.ID)
-		}
-		assign(node, n)
 	}
 	return nil
 }

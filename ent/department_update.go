@@ -14,7 +14,6 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
-	"github.com/zhicheng-hr/zhicheng/ent/unit"
 )
 
 // DepartmentUpdate is the builder for updating Department entities.
@@ -79,45 +78,9 @@ func (_u *DepartmentUpdate) SetNillableRegionCode(v *domain.RegionCode) *Departm
 	return _u
 }
 
-// AddUnitIDs adds the "units" edge to the Unit entity by IDs.
-func (_u *DepartmentUpdate) AddUnitIDs(ids ...int) *DepartmentUpdate {
-	_u.mutation.AddUnitIDs(ids...)
-	return _u
-}
-
-// AddUnits adds the "units" edges to the Unit entity.
-func (_u *DepartmentUpdate) AddUnits(v ...*Unit) *DepartmentUpdate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.AddUnitIDs(ids...)
-}
-
 // Mutation returns the DepartmentMutation object of the builder.
 func (_u *DepartmentUpdate) Mutation() *DepartmentMutation {
 	return _u.mutation
-}
-
-// ClearUnits clears all "units" edges to the Unit entity.
-func (_u *DepartmentUpdate) ClearUnits() *DepartmentUpdate {
-	_u.mutation.ClearUnits()
-	return _u
-}
-
-// RemoveUnitIDs removes the "units" edge to Unit entities by IDs.
-func (_u *DepartmentUpdate) RemoveUnitIDs(ids ...int) *DepartmentUpdate {
-	_u.mutation.RemoveUnitIDs(ids...)
-	return _u
-}
-
-// RemoveUnits removes "units" edges to Unit entities.
-func (_u *DepartmentUpdate) RemoveUnits(v ...*Unit) *DepartmentUpdate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.RemoveUnitIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -215,51 +178,6 @@ func (_u *DepartmentUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if value, ok := _u.mutation.RegionCode(); ok {
 		_spec.SetField(department.FieldRegionCode, field.TypeString, value)
 	}
-	if _u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.RemovedUnitsIDs(); len(nodes) > 0 && !_u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.UnitsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
-	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -330,45 +248,9 @@ func (_u *DepartmentUpdateOne) SetNillableRegionCode(v *domain.RegionCode) *Depa
 	return _u
 }
 
-// AddUnitIDs adds the "units" edge to the Unit entity by IDs.
-func (_u *DepartmentUpdateOne) AddUnitIDs(ids ...int) *DepartmentUpdateOne {
-	_u.mutation.AddUnitIDs(ids...)
-	return _u
-}
-
-// AddUnits adds the "units" edges to the Unit entity.
-func (_u *DepartmentUpdateOne) AddUnits(v ...*Unit) *DepartmentUpdateOne {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.AddUnitIDs(ids...)
-}
-
 // Mutation returns the DepartmentMutation object of the builder.
 func (_u *DepartmentUpdateOne) Mutation() *DepartmentMutation {
 	return _u.mutation
-}
-
-// ClearUnits clears all "units" edges to the Unit entity.
-func (_u *DepartmentUpdateOne) ClearUnits() *DepartmentUpdateOne {
-	_u.mutation.ClearUnits()
-	return _u
-}
-
-// RemoveUnitIDs removes the "units" edge to Unit entities by IDs.
-func (_u *DepartmentUpdateOne) RemoveUnitIDs(ids ...int) *DepartmentUpdateOne {
-	_u.mutation.RemoveUnitIDs(ids...)
-	return _u
-}
-
-// RemoveUnits removes "units" edges to Unit entities.
-func (_u *DepartmentUpdateOne) RemoveUnits(v ...*Unit) *DepartmentUpdateOne {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.RemoveUnitIDs(ids...)
 }
 
 // Where appends a list predicates to the DepartmentUpdate builder.
@@ -495,51 +377,6 @@ func (_u *DepartmentUpdateOne) sqlSave(ctx context.Context) (_node *Department, 
 	}
 	if value, ok := _u.mutation.RegionCode(); ok {
 		_spec.SetField(department.FieldRegionCode, field.TypeString, value)
-	}
-	if _u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.RemovedUnitsIDs(); len(nodes) > 0 && !_u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.UnitsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Department{config: _u.config}

@@ -393,18 +393,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Tenant",
 	)
 	graph.MustAddE(
-		"units",
-		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   department.UnitsTable,
-			Columns: []string{department.UnitsColumn},
-			Bidi:    false,
-		},
-		"Department",
-		"Unit",
-	)
-	graph.MustAddE(
 		"tenant",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -583,18 +571,6 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Session",
 		"Tenant",
-	)
-	graph.MustAddE(
-		"units",
-		&sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-		},
-		"Tenant",
-		"Unit",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -981,20 +957,6 @@ func (f *DepartmentFilter) WhereHasTenant() {
 // WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
 func (f *DepartmentFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
 	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
-		for _, p := range preds {
-			p(s)
-		}
-	})))
-}
-
-// WhereHasUnits applies a predicate to check if query has an edge units.
-func (f *DepartmentFilter) WhereHasUnits() {
-	f.Where(entql.HasEdge("units"))
-}
-
-// WhereHasUnitsWith applies a predicate to check if query has an edge units with a given conditions (other predicates).
-func (f *DepartmentFilter) WhereHasUnitsWith(preds ...predicate.Unit) {
-	f.Where(entql.HasEdgeWith("units", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1954,20 +1916,6 @@ func (f *TenantFilter) WhereHosts(p entql.BytesP) {
 // WhereSettings applies the entql json.RawMessage predicate on the settings field.
 func (f *TenantFilter) WhereSettings(p entql.BytesP) {
 	f.Where(p.Field(tenant.FieldSettings))
-}
-
-// WhereHasUnits applies a predicate to check if query has an edge units.
-func (f *TenantFilter) WhereHasUnits() {
-	f.Where(entql.HasEdge("units"))
-}
-
-// WhereHasUnitsWith applies a predicate to check if query has an edge units with a given conditions (other predicates).
-func (f *TenantFilter) WhereHasUnitsWith(preds ...predicate.Unit) {
-	f.Where(entql.HasEdgeWith("units", sqlgraph.WrapFunc(func(s *sql.Selector) {
-		for _, p := range preds {
-			p(s)
-		}
-	})))
 }
 
 // addPredicate implements the predicateAdder interface.

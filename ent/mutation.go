@@ -1994,9 +1994,6 @@ type DepartmentMutation struct {
 	clearedFields map[string]struct{}
 	tenant        *int
 	clearedtenant bool
-	units         map[int]struct{}
-	removedunits  map[int]struct{}
-	clearedunits  bool
 	done          bool
 	oldValue      func(context.Context) (*Department, error)
 	predicates    []predicate.Department
@@ -2343,60 +2340,6 @@ func (m *DepartmentMutation) ResetTenant() {
 	m.clearedtenant = false
 }
 
-// AddUnitIDs adds the "units" edge to the Unit entity by ids.
-func (m *DepartmentMutation) AddUnitIDs(ids ...int) {
-	if m.units == nil {
-		m.units = make(map[int]struct{})
-	}
-	for i := range ids {
-		m.units[ids[i]] = struct{}{}
-	}
-}
-
-// ClearUnits clears the "units" edge to the Unit entity.
-func (m *DepartmentMutation) ClearUnits() {
-	m.clearedunits = true
-}
-
-// UnitsCleared reports if the "units" edge to the Unit entity was cleared.
-func (m *DepartmentMutation) UnitsCleared() bool {
-	return m.clearedunits
-}
-
-// RemoveUnitIDs removes the "units" edge to the Unit entity by IDs.
-func (m *DepartmentMutation) RemoveUnitIDs(ids ...int) {
-	if m.removedunits == nil {
-		m.removedunits = make(map[int]struct{})
-	}
-	for i := range ids {
-		delete(m.units, ids[i])
-		m.removedunits[ids[i]] = struct{}{}
-	}
-}
-
-// RemovedUnits returns the removed IDs of the "units" edge to the Unit entity.
-func (m *DepartmentMutation) RemovedUnitsIDs() (ids []int) {
-	for id := range m.removedunits {
-		ids = append(ids, id)
-	}
-	return
-}
-
-// UnitsIDs returns the "units" edge IDs in the mutation.
-func (m *DepartmentMutation) UnitsIDs() (ids []int) {
-	for id := range m.units {
-		ids = append(ids, id)
-	}
-	return
-}
-
-// ResetUnits resets all changes to the "units" edge.
-func (m *DepartmentMutation) ResetUnits() {
-	m.units = nil
-	m.clearedunits = false
-	m.removedunits = nil
-}
-
 // Where appends a list predicates to the DepartmentMutation builder.
 func (m *DepartmentMutation) Where(ps ...predicate.Department) {
 	m.predicates = append(m.predicates, ps...)
@@ -2618,12 +2561,9 @@ func (m *DepartmentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *DepartmentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 1)
 	if m.tenant != nil {
 		edges = append(edges, department.EdgeTenant)
-	}
-	if m.units != nil {
-		edges = append(edges, department.EdgeUnits)
 	}
 	return edges
 }
@@ -2636,47 +2576,27 @@ func (m *DepartmentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.tenant; id != nil {
 			return []ent.Value{*id}
 		}
-	case department.EdgeUnits:
-		ids := make([]ent.Value, 0, len(m.units))
-		for id := range m.units {
-			ids = append(ids, id)
-		}
-		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *DepartmentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
-	if m.removedunits != nil {
-		edges = append(edges, department.EdgeUnits)
-	}
+	edges := make([]string, 0, 1)
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *DepartmentMutation) RemovedIDs(name string) []ent.Value {
-	switch name {
-	case department.EdgeUnits:
-		ids := make([]ent.Value, 0, len(m.removedunits))
-		for id := range m.removedunits {
-			ids = append(ids, id)
-		}
-		return ids
-	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *DepartmentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 1)
 	if m.clearedtenant {
 		edges = append(edges, department.EdgeTenant)
-	}
-	if m.clearedunits {
-		edges = append(edges, department.EdgeUnits)
 	}
 	return edges
 }
@@ -2687,8 +2607,6 @@ func (m *DepartmentMutation) EdgeCleared(name string) bool {
 	switch name {
 	case department.EdgeTenant:
 		return m.clearedtenant
-	case department.EdgeUnits:
-		return m.clearedunits
 	}
 	return false
 }
@@ -2710,9 +2628,6 @@ func (m *DepartmentMutation) ResetEdge(name string) error {
 	switch name {
 	case department.EdgeTenant:
 		m.ResetTenant()
-		return nil
-	case department.EdgeUnits:
-		m.ResetUnits()
 		return nil
 	}
 	return fmt.Errorf("unknown Department edge %s", name)
@@ -10597,9 +10512,6 @@ type TenantMutation struct {
 	appendhosts   []string
 	settings      *domain.Settings
 	clearedFields map[string]struct{}
-	units         map[int]struct{}
-	removedunits  map[int]struct{}
-	clearedunits  bool
 	done          bool
 	oldValue      func(context.Context) (*Tenant, error)
 	predicates    []predicate.Tenant
@@ -10997,60 +10909,6 @@ func (m *TenantMutation) ResetSettings() {
 	delete(m.clearedFields, tenant.FieldSettings)
 }
 
-// AddUnitIDs adds the "units" edge to the Unit entity by ids.
-func (m *TenantMutation) AddUnitIDs(ids ...int) {
-	if m.units == nil {
-		m.units = make(map[int]struct{})
-	}
-	for i := range ids {
-		m.units[ids[i]] = struct{}{}
-	}
-}
-
-// ClearUnits clears the "units" edge to the Unit entity.
-func (m *TenantMutation) ClearUnits() {
-	m.clearedunits = true
-}
-
-// UnitsCleared reports if the "units" edge to the Unit entity was cleared.
-func (m *TenantMutation) UnitsCleared() bool {
-	return m.clearedunits
-}
-
-// RemoveUnitIDs removes the "units" edge to the Unit entity by IDs.
-func (m *TenantMutation) RemoveUnitIDs(ids ...int) {
-	if m.removedunits == nil {
-		m.removedunits = make(map[int]struct{})
-	}
-	for i := range ids {
-		delete(m.units, ids[i])
-		m.removedunits[ids[i]] = struct{}{}
-	}
-}
-
-// RemovedUnits returns the removed IDs of the "units" edge to the Unit entity.
-func (m *TenantMutation) RemovedUnitsIDs() (ids []int) {
-	for id := range m.removedunits {
-		ids = append(ids, id)
-	}
-	return
-}
-
-// UnitsIDs returns the "units" edge IDs in the mutation.
-func (m *TenantMutation) UnitsIDs() (ids []int) {
-	for id := range m.units {
-		ids = append(ids, id)
-	}
-	return
-}
-
-// ResetUnits resets all changes to the "units" edge.
-func (m *TenantMutation) ResetUnits() {
-	m.units = nil
-	m.clearedunits = false
-	m.removedunits = nil
-}
-
 // Where appends a list predicates to the TenantMutation builder.
 func (m *TenantMutation) Where(ps ...predicate.Tenant) {
 	m.predicates = append(m.predicates, ps...)
@@ -11301,85 +11159,49 @@ func (m *TenantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TenantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.units != nil {
-		edges = append(edges, tenant.EdgeUnits)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *TenantMutation) AddedIDs(name string) []ent.Value {
-	switch name {
-	case tenant.EdgeUnits:
-		ids := make([]ent.Value, 0, len(m.units))
-		for id := range m.units {
-			ids = append(ids, id)
-		}
-		return ids
-	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TenantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.removedunits != nil {
-		edges = append(edges, tenant.EdgeUnits)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *TenantMutation) RemovedIDs(name string) []ent.Value {
-	switch name {
-	case tenant.EdgeUnits:
-		ids := make([]ent.Value, 0, len(m.removedunits))
-		for id := range m.removedunits {
-			ids = append(ids, id)
-		}
-		return ids
-	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TenantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
-	if m.clearedunits {
-		edges = append(edges, tenant.EdgeUnits)
-	}
+	edges := make([]string, 0, 0)
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *TenantMutation) EdgeCleared(name string) bool {
-	switch name {
-	case tenant.EdgeUnits:
-		return m.clearedunits
-	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *TenantMutation) ClearEdge(name string) error {
-	switch name {
-	}
 	return fmt.Errorf("unknown Tenant unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *TenantMutation) ResetEdge(name string) error {
-	switch name {
-	case tenant.EdgeUnits:
-		m.ResetUnits()
-		return nil
-	}
 	return fmt.Errorf("unknown Tenant edge %s", name)
 }
 

@@ -32,29 +32,8 @@ type Tenant struct {
 	// host names of the tenant's entrances
 	Hosts []string `json:"hosts,omitempty"`
 	// Settings holds the value of the "settings" field.
-	Settings domain.Settings `json:"settings,omitempty"`
-	// Edges holds the relations/edges for other nodes in the graph.
-	// The values are being populated by the TenantQuery when eager-loading is set.
-	Edges        TenantEdges `json:"edges"`
+	Settings     domain.Settings `json:"settings,omitempty"`
 	selectValues sql.SelectValues
-}
-
-// TenantEdges holds the relations/edges for other nodes in the graph.
-type TenantEdges struct {
-	// Units holds the value of the units edge.
-	Units []*Unit `json:"units,omitempty"`
-	// loadedTypes holds the information for reporting if a
-	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
-}
-
-// UnitsOrErr returns the Units value or an error if the edge
-// was not loaded in eager-loading.
-func (e TenantEdges) UnitsOrErr() ([]*Unit, error) {
-	if e.loadedTypes[0] {
-		return e.Units, nil
-	}
-	return nil, &NotLoadedError{edge: "units"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -148,11 +127,6 @@ func (_m *Tenant) assignValues(columns []string, values []any) error {
 // This includes values selected through modifiers, order, etc.
 func (_m *Tenant) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
-}
-
-// QueryUnits queries the "units" edge of the Tenant entity.
-func (_m *Tenant) QueryUnits() *UnitQuery {
-	return NewTenantClient(_m.config).QueryUnits(_m)
 }
 
 // Update returns a builder for updating this Tenant.

@@ -13,7 +13,6 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
-	"github.com/zhicheng-hr/zhicheng/ent/unit"
 )
 
 // TenantCreate is the builder for creating a Tenant entity.
@@ -88,21 +87,6 @@ func (_c *TenantCreate) SetNillableSettings(v *domain.Settings) *TenantCreate {
 		_c.SetSettings(*v)
 	}
 	return _c
-}
-
-// AddUnitIDs adds the "units" edge to the Unit entity by IDs.
-func (_c *TenantCreate) AddUnitIDs(ids ...int) *TenantCreate {
-	_c.mutation.AddUnitIDs(ids...)
-	return _c
-}
-
-// AddUnits adds the "units" edges to the Unit entity.
-func (_c *TenantCreate) AddUnits(v ...*Unit) *TenantCreate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _c.AddUnitIDs(ids...)
 }
 
 // Mutation returns the TenantMutation object of the builder.
@@ -245,22 +229,6 @@ func (_c *TenantCreate) createSpec() (*Tenant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Settings(); ok {
 		_spec.SetField(tenant.FieldSettings, field.TypeJSON, value)
 		_node.Settings = value
-	}
-	if nodes := _c.mutation.UnitsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
 }

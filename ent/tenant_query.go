@@ -4,7 +4,6 @@ package ent
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -16,7 +15,6 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
-	"github.com/zhicheng-hr/zhicheng/ent/unit"
 )
 
 // TenantQuery is the builder for querying Tenant entities.
@@ -26,7 +24,6 @@ type TenantQuery struct {
 	order      []tenant.OrderOption
 	inters     []Interceptor
 	predicates []predicate.Tenant
-	withUnits  *UnitQuery
 	modifiers  []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -62,28 +59,6 @@ func (_q *TenantQuery) Unique(unique bool) *TenantQuery {
 func (_q *TenantQuery) Order(o ...tenant.OrderOption) *TenantQuery {
 	_q.order = append(_q.order, o...)
 	return _q
-}
-
-// QueryUnits chains the current query on the "units" edge.
-func (_q *TenantQuery) QueryUnits() *UnitQuery {
-	query := (&UnitClient{config: _q.config}).Query()
-	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
-		if err := _q.prepareQuery(ctx); err != nil {
-			return nil, err
-		}
-		selector := _q.sqlQuery(ctx)
-		if err := selector.Err(); err != nil {
-			return nil, err
-		}
-		step := sqlgraph.NewStep(
-			sqlgraph.From(tenant.Table, tenant.FieldID, selector),
-			sqlgraph.To(unit.Table, unit.FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, true, tenant.UnitsTable, tenant.UnitsColumn),
-		)
-		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
-		return fromU, nil
-	}
-	return query
 }
 
 // First returns the first Tenant entity from the query.
@@ -278,23 +253,11 @@ func (_q *TenantQuery) Clone() *TenantQuery {
 		order:      append([]tenant.OrderOption{}, _q.order...),
 		inters:     append([]Interceptor{}, _q.inters...),
 		predicates: append([]predicate.Tenant{}, _q.predicates...),
-		withUnits:  _q.withUnits.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
-}
-
-// WithUnits tells the query-builder to eager-load the nodes that are connected to
-// the "units" edge. The optional arguments are used to configure the query builder of the edge.
-func (_q *TenantQuery) WithUnits(opts ...func(*UnitQuery)) *TenantQuery {
-	query := (&UnitClient{config: _q.config}).Query()
-	for _, opt := range opts {
-		opt(query)
-	}
-	_q.withUnits = query
-	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -379,11 +342,8 @@ func (_q *TenantQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenant, error) {
 	var (
-		nodes       = []*Tenant{}
-		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
-			_q.withUnits != nil,
-		}
+		nodes = []*Tenant{}
+		_spec = _q.querySpec()
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*Tenant).scanValues(nil, columns)
@@ -391,7 +351,6 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &Tenant{config: _q.config}
 		nodes = append(nodes, node)
-		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -406,45 +365,7 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
-	if query := _q.withUnits; query != nil {
-		if err := _q.loadUnits(ctx, query, nodes,
-			func(n *Tenant) { n.Edges.Units = []*Unit{} },
-			func(n *Tenant, e *Unit) { n.Edges.Units = append(n.Edges.Units, e) }); err != nil {
-			return nil, err
-		}
-	}
 	return nodes, nil
-}
-
-func (_q *TenantQuery) loadUnits(ctx context.Context, query *UnitQuery, nodes []*Tenant, init func(*Tenant), assign func(*Tenant, *Unit)) error {
-	fks := make([]driver.Value, 0, len(nodes))
-	nodeids := make(map[int]*Tenant)
-	for i := range nodes {
-		fks = append(fks, nodes[i].ID)
-		nodeids[nodes[i].ID] = nodes[i]
-		if init != nil {
-			init(nodes[i])
-		}
-	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(unit.FieldTenantID)
-	}
-	query.Where(predicate.Unit(func(s *sql.Selector) {
-		s.Where(sql.InValues(s.C(tenant.UnitsColumn), fks...))
-	}))
-	neighbors, err := query.All(ctx)
-	if err != nil {
-		return err
-	}
-	for _, n := range neighbors {
-		fk := n.TenantID
-		node, ok := nodeids[fk]
-		if !ok {
-			return fmt.Errorf(`unexpected referenced foreign-key "tenant_id" returned %v for node %v`, fk, n.ID)
-		}
-		assign(node, n)
-	}
-	return nil
 }
 
 func (_q *TenantQuery) sqlCount(ctx context.Context) (int, error) {

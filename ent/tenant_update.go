@@ -15,7 +15,6 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
-	"github.com/zhicheng-hr/zhicheng/ent/unit"
 )
 
 // TenantUpdate is the builder for updating Tenant entities.
@@ -104,45 +103,9 @@ func (_u *TenantUpdate) ClearSettings() *TenantUpdate {
 	return _u
 }
 
-// AddUnitIDs adds the "units" edge to the Unit entity by IDs.
-func (_u *TenantUpdate) AddUnitIDs(ids ...int) *TenantUpdate {
-	_u.mutation.AddUnitIDs(ids...)
-	return _u
-}
-
-// AddUnits adds the "units" edges to the Unit entity.
-func (_u *TenantUpdate) AddUnits(v ...*Unit) *TenantUpdate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.AddUnitIDs(ids...)
-}
-
 // Mutation returns the TenantMutation object of the builder.
 func (_u *TenantUpdate) Mutation() *TenantMutation {
 	return _u.mutation
-}
-
-// ClearUnits clears all "units" edges to the Unit entity.
-func (_u *TenantUpdate) ClearUnits() *TenantUpdate {
-	_u.mutation.ClearUnits()
-	return _u
-}
-
-// RemoveUnitIDs removes the "units" edge to Unit entities by IDs.
-func (_u *TenantUpdate) RemoveUnitIDs(ids ...int) *TenantUpdate {
-	_u.mutation.RemoveUnitIDs(ids...)
-	return _u
-}
-
-// RemoveUnits removes "units" edges to Unit entities.
-func (_u *TenantUpdate) RemoveUnits(v ...*Unit) *TenantUpdate {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.RemoveUnitIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -246,51 +209,6 @@ func (_u *TenantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SettingsCleared() {
 		_spec.ClearField(tenant.FieldSettings, field.TypeJSON)
 	}
-	if _u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.RemovedUnitsIDs(); len(nodes) > 0 && !_u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.UnitsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
-	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -385,45 +303,9 @@ func (_u *TenantUpdateOne) ClearSettings() *TenantUpdateOne {
 	return _u
 }
 
-// AddUnitIDs adds the "units" edge to the Unit entity by IDs.
-func (_u *TenantUpdateOne) AddUnitIDs(ids ...int) *TenantUpdateOne {
-	_u.mutation.AddUnitIDs(ids...)
-	return _u
-}
-
-// AddUnits adds the "units" edges to the Unit entity.
-func (_u *TenantUpdateOne) AddUnits(v ...*Unit) *TenantUpdateOne {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.AddUnitIDs(ids...)
-}
-
 // Mutation returns the TenantMutation object of the builder.
 func (_u *TenantUpdateOne) Mutation() *TenantMutation {
 	return _u.mutation
-}
-
-// ClearUnits clears all "units" edges to the Unit entity.
-func (_u *TenantUpdateOne) ClearUnits() *TenantUpdateOne {
-	_u.mutation.ClearUnits()
-	return _u
-}
-
-// RemoveUnitIDs removes the "units" edge to Unit entities by IDs.
-func (_u *TenantUpdateOne) RemoveUnitIDs(ids ...int) *TenantUpdateOne {
-	_u.mutation.RemoveUnitIDs(ids...)
-	return _u
-}
-
-// RemoveUnits removes "units" edges to Unit entities.
-func (_u *TenantUpdateOne) RemoveUnits(v ...*Unit) *TenantUpdateOne {
-	ids := make([]int, len(v))
-	for i := range v {
-		ids[i] = v[i].ID
-	}
-	return _u.RemoveUnitIDs(ids...)
 }
 
 // Where appends a list predicates to the TenantUpdate builder.
@@ -556,51 +438,6 @@ func (_u *TenantUpdateOne) sqlSave(ctx context.Context) (_node *Tenant, err erro
 	}
 	if _u.mutation.SettingsCleared() {
 		_spec.ClearField(tenant.FieldSettings, field.TypeJSON)
-	}
-	if _u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.RemovedUnitsIDs(); len(nodes) > 0 && !_u.mutation.UnitsCleared() {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
-	}
-	if nodes := _u.mutation.UnitsIDs(); len(nodes) > 0 {
-		edge := &sqlgraph.EdgeSpec{
-			Rel:     sqlgraph.O2M,
-			Inverse: true,
-			Table:   tenant.UnitsTable,
-			Columns: []string{tenant.UnitsColumn},
-			Bidi:    false,
-			Target: &sqlgraph.EdgeTarget{
-				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
-			},
-		}
-		for _, k := range nodes {
-			edge.Target.Nodes = append(edge.Target.Nodes, k)
-		}
-		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Tenant{config: _u.config}

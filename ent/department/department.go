@@ -29,8 +29,6 @@ const (
 	FieldRegionCode = "region_code"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
-	// EdgeUnits holds the string denoting the units edge name in mutations.
-	EdgeUnits = "units"
 	// Table holds the table name of the department in the database.
 	Table = "departments"
 	// TenantTable is the table that holds the tenant relation/edge.
@@ -40,13 +38,6 @@ const (
 	TenantInverseTable = "tenants"
 	// TenantColumn is the table column denoting the tenant relation/edge.
 	TenantColumn = "tenant_id"
-	// UnitsTable is the table that holds the units relation/edge.
-	UnitsTable = "units"
-	// UnitsInverseTable is the table name for the Unit entity.
-	// It exists in this package in order to avoid circular dependency with the "unit" package.
-	UnitsInverseTable = "units"
-	// UnitsColumn is the table column denoting the units relation/edge.
-	UnitsColumn = "department_id"
 )
 
 // Columns holds all SQL columns for department fields.
@@ -136,31 +127,10 @@ func ByTenantField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newTenantStep(), sql.OrderByField(field, opts...))
 	}
 }
-
-// ByUnitsCount orders the results by units count.
-func ByUnitsCount(opts ...sql.OrderTermOption) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborsCount(s, newUnitsStep(), opts...)
-	}
-}
-
-// ByUnits orders the results by units terms.
-func ByUnits(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newUnitsStep(), append([]sql.OrderTerm{term}, terms...)...)
-	}
-}
 func newTenantStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(TenantInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, TenantTable, TenantColumn),
-	)
-}
-func newUnitsStep() *sqlgraph.Step {
-	return sqlgraph.NewStep(
-		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(UnitsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, true, UnitsTable, UnitsColumn),
 	)
 }

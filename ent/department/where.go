@@ -424,29 +424,6 @@ func HasTenantWith(preds ...predicate.Tenant) predicate.Department {
 	})
 }
 
-// HasUnits applies the HasEdge predicate on the "units" edge.
-func HasUnits() predicate.Department {
-	return predicate.Department(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, true, UnitsTable, UnitsColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
-	})
-}
-
-// HasUnitsWith applies the HasEdge predicate on the "units" edge with a given conditions (other predicates).
-func HasUnitsWith(preds ...predicate.Unit) predicate.Department {
-	return predicate.Department(func(s *sql.Selector) {
-		step := newUnitsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
-	})
-}
-
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Department) predicate.Department {
 	return predicate.Department(sql.AndPredicates(predicates...))

@@ -8,6 +8,7 @@ package rule
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"entgo.io/ent"
 	"entgo.io/ent/entql"
@@ -145,7 +146,7 @@ func CreateInScope() privacy.MutationRule {
 			id, _ := v.(int)
 			visible, err := c.Client().Unit.Query().Where(unit.ID(id)).Exist(ctx)
 			if err != nil {
-				return privacy.Denyf("check unit scope: %v", err)
+				return fmt.Errorf("check unit scope: %w", err)
 			}
 			if !visible {
 				return privacy.Denyf("unit outside the actor's scope")

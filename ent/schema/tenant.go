@@ -2,7 +2,6 @@ package schema
 
 import (
 	"entgo.io/ent"
-	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"github.com/zhicheng-hr/zhicheng/ent/privacy"
 	"github.com/zhicheng-hr/zhicheng/ent/rule"
@@ -28,13 +27,6 @@ func (Tenant) Fields() []ent.Field {
 
 // Mixin of the Tenant.
 func (Tenant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
-
-// Edges of the Tenant.
-func (Tenant) Edges() []ent.Edge {
-	return []ent.Edge{
-		edge.From("units", Unit.Type).Ref("tenant"),
-	}
-}
 
 // Policy of the Tenant: a user sees their own tenant; only a platform
 // operator creates or changes tenants.

@@ -7,7 +7,6 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -29,17 +28,8 @@ const (
 	FieldHosts = "hosts"
 	// FieldSettings holds the string denoting the settings field in the database.
 	FieldSettings = "settings"
-	// EdgeUnits holds the string denoting the units edge name in mutations.
-	EdgeUnits = "units"
 	// Table holds the table name of the tenant in the database.
 	Table = "tenants"
-	// UnitsTable is the table that holds the units relation/edge.
-	UnitsTable = "units"
-	// UnitsInverseTable is the table name for the Unit entity.
-	// It exists in this package in order to avoid circular dependency with the "unit" package.
-	UnitsInverseTable = "units"
-	// UnitsColumn is the table column denoting the units relation/edge.
-	UnitsColumn = "tenant_id"
 )
 
 // Columns holds all SQL columns for tenant fields.
@@ -117,25 +107,4 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByRegionCode orders the results by the region_code field.
 func ByRegionCode(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRegionCode, opts...).ToFunc()
-}
-
-// ByUnitsCount orders the results by units count.
-func ByUnitsCount(opts ...sql.OrderTermOption) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborsCount(s, newUnitsStep(), opts...)
-	}
-}
-
-// ByUnits orders the results by units terms.
-func ByUnits(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
-	return func(s *sql.Selector) {
-		sqlgraph.OrderByNeighborTerms(s, newUnitsStep(), append([]sql.OrderTerm{term}, terms...)...)
-	}
-}
-func newUnitsStep() *sqlgraph.Step {
-	return sqlgraph.NewStep(
-		sqlgraph.From(Table, FieldID),
-		sqlgraph.To(UnitsInverseTable, FieldID),
-		sqlgraph.Edge(sqlgraph.O2M, true, UnitsTable, UnitsColumn),
-	)
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
-	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
 )
@@ -394,29 +393,6 @@ func SettingsIsNil() predicate.Tenant {
 // SettingsNotNil applies the NotNil predicate on the "settings" field.
 func SettingsNotNil() predicate.Tenant {
 	return predicate.Tenant(sql.FieldNotNull(FieldSettings))
-}
-
-// HasUnits applies the HasEdge predicate on the "units" edge.
-func HasUnits() predicate.Tenant {
-	return predicate.Tenant(func(s *sql.Selector) {
-		step := sqlgraph.NewStep(
-			sqlgraph.From(Table, FieldID),
-			sqlgraph.Edge(sqlgraph.O2M, true, UnitsTable, UnitsColumn),
-		)
-		sqlgraph.HasNeighbors(s, step)
-	})
-}
-
-// HasUnitsWith applies the HasEdge predicate on the "units" edge with a given conditions (other predicates).
-func HasUnitsWith(preds ...predicate.Unit) predicate.Tenant {
-	return predicate.Tenant(func(s *sql.Selector) {
-		step := newUnitsStep()
-		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
-			for _, p := range preds {
-				p(s)
-			}
-		})
-	})
 }
 
 // And groups predicates with the AND operator between them.
