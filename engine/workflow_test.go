@@ -2,12 +2,15 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
+	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/tenants"
 )
 
@@ -93,6 +96,22 @@ func TestDeclarationApprovalChain(t *testing.T) {
 		}
 		// Approved quota stays reserved.
 		assertReserved(t, e, clerk, unitID, domain.GradeAssociateSenior, 2, 5)
+
+		events, err := e.Client().AuditEvent.Query().
+			Where(auditevent.Object(fmt.Sprintf("declaration:%d", d.ID))).
+			Order(auditevent.ByID()).All(f.As(t, tenants.DemoAdmin))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ev := range events {
+			got = append(got, ev.Event+"/"+ev.Username)
+		}
+		want := []string{"declaration.create/" + stateHospital, "declaration.submit/" + stateHospital,
+			"declaration.approve/" + stateHealthWJ, "declaration.approve/" + tenants.DemoBureau}
+		if !slices.Equal(got, want) {
+			t.Errorf("audit log: got %v, want %v", got, want)
+		}
 	})
 }
 

@@ -1,0 +1,36 @@
+# zhicheng: make run (demo on embedded SQLite), make test, make lint, make generate.
+GO          ?= go
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+PKGS        := ./...
+
+.PHONY: run build test race lint generate clean
+
+## run: serve the demo tenant 湘西州 on embedded SQLite at http://127.0.0.1:8080
+run:
+	$(GO) run ./cmd/zhicheng demo
+
+## build: build the binary into bin/
+build:
+	$(GO) build -o bin/zhicheng ./cmd/zhicheng
+
+## test: run every test; MySQL runs use MariaDB at 127.0.0.1:3306 when it answers
+test:
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+## race: the tests under the race detector
+race:
+	$(GO) test -race -count=1 -timeout 60m $(PKGS)
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); \
+		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	$(GO) run $(STATICCHECK) $(PKGS)
+
+## generate: regenerate the ent client from ent/schema
+generate:
+	$(GO) generate ./ent/...
+
+clean:
+	rm -rf bin data

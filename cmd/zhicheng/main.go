@@ -1,0 +1,59 @@
+// Command zhicheng runs the zhicheng server for prefecture human resources
+// bureaus: professional titles, post quotas and their approval.
+//
+// Usage:
+//
+//	zhicheng serve   [--addr 127.0.0.1:8080] [--db URL] [--data-key-file FILE]
+//	zhicheng demo    [same flags]  load the demo tenant 湘西州 if missing, then serve
+//	zhicheng migrate [--db URL]    create or upgrade the database schema, then exit
+//
+// Every flag may also be given in the environment: ZHICHENG_ADDR,
+// ZHICHENG_DB, ZHICHENG_DATA_KEY_FILE. The database URL is a file path
+// (SQLite, the default ./data/zhicheng.db) or mysql://user:pass@tcp(host:3306)/db.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, log); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		log.Error("zhicheng", "err", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches a command line.
+func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) error {
+	if len(args) == 0 {
+		args = []string{"serve"}
+	}
+	cmd, args := args[0], args[1:]
+	opts, err := parseOptions(cmd, args)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, opts, log)
+	case "demo":
+		return demo(ctx, opts, out, log)
+	case "migrate":
+		return migrate(ctx, opts, out, log)
+	}
+	return fmt.Errorf("unknown command %q: want serve, demo or migrate", cmd)
+}

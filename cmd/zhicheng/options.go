@@ -1,0 +1,83 @@
+package main
+
+import (
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/zhicheng-hr/zhicheng/engine"
+)
+
+// options are the settings every command reads from flags or environment.
+type options struct {
+	addr    string
+	db      string
+	keyFile string
+}
+
+// parseOptions reads the flags of a command; each flag's default comes
+// from its environment variable, then from the built-in default.
+func parseOptions(cmd string, args []string) (options, error) {
+	var o options
+	fset := flag.NewFlagSet("zhicheng "+cmd, flag.ContinueOnError)
+	fset.StringVar(&o.addr, "addr", env("ZHICHENG_ADDR", "127.0.0.1:8080"), "address to listen on")
+	fset.StringVar(&o.db, "db", env("ZHICHENG_DB", "data/zhicheng.db"),
+		"database: an SQLite file path, or mysql://user:pass@tcp(host:3306)/db")
+	fset.StringVar(&o.keyFile, "data-key-file", env("ZHICHENG_DATA_KEY_FILE", "data/zhicheng.key"),
+		"file with the key that encrypts ID and phone numbers; created if missing")
+	if err := fset.Parse(args); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// engineConfig builds the engine configuration: the database and the data
+// key, which is created on first use.
+func (o options) engineConfig() (engine.Config, error) {
+	db, err := engine.ParseDatabase(o.db)
+	if err != nil {
+		return engine.Config{}, err
+	}
+	key, err := loadKey(o.keyFile)
+	if err != nil {
+		return engine.Config{}, err
+	}
+	return engine.Config{Database: db, DataKey: key}, nil
+}
+
+// loadKey reads the data key, creating a random one if the file does not
+// exist yet.
+func loadKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err == nil {
+		if len(key) < 32 {
+			return nil, fmt.Errorf("data key file %s: want at least 32 bytes", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read data key: %w", err)
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("make data key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("make data key folder: %w", err)
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("write data key: %w", err)
+	}
+	return key, nil
+}
