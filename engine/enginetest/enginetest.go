@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,6 +150,9 @@ func Xiangxi(t testing.TB, b Backend) *Fixture {
 	if b.Name == "sqlite" {
 		return sqliteXiangxi(t)
 	}
+	if mysqlTemplate.enabled {
+		return mysqlXiangxi(t)
+	}
 	return load(t, Open(t, b.NewDatabase(t)))
 }
 
@@ -240,3 +244,115 @@ func (f *Fixture) UnitID(t testing.TB, code string) int {
 
 // String describes the fixture for failure messages.
 func (f *Fixture) String() string { return fmt.Sprintf("tenant %s", f.Tenant.Key) }
+
+// Main runs a package's tests; call it from TestMain. It lets Xiangxi load
+// the demo into MySQL once per test binary and copy it for each test, and
+// drops that template database at the end.
+func Main(m *testing.M) {
+	mysqlTemplate.enabled = true
+	code := m.Run()
+	if mysqlTemplate.drop != nil {
+		mysqlTemplate.drop()
+	}
+	os.Exit(code)
+}
+
+var mysqlTemplate struct {
+	enabled bool
+	once    sync.Once
+	name    string
+	demo    tenants.Demo
+	drop    func()
+	err     error
+}
+
+// mysqlXiangxi copies a loaded template database, made once per test
+// binary, into a fresh database whose schema the engine created.
+func mysqlXiangxi(t testing.TB) *Fixture {
+	t.Helper()
+	mysqlTemplate.once.Do(makeMySQLTemplate)
+	if mysqlTemplate.err != nil {
+		t.Fatalf("load demo template: %v", mysqlTemplate.err)
+	}
+	db := mysqlDatabase(t)
+	e := Open(t, db)
+	if err := copyTables(mysqlTemplate.name, db); err != nil {
+		t.Fatalf("copy demo template: %v", err)
+	}
+	return &Fixture{Engine: e, Tenant: mysqlTemplate.demo.Tenant, Demo: mysqlTemplate.demo}
+}
+
+func makeMySQLTemplate() {
+	cfg, err := mysql.ParseDSN(mysqlBase())
+	if err != nil {
+		mysqlTemplate.err = err
+		return
+	}
+	admin, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		mysqlTemplate.err = err
+		return
+	}
+	name := "zc_tmpl_" + randomHex(6)
+	if _, err := admin.Exec("CREATE DATABASE " + name +
+		" CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"); err != nil {
+		mysqlTemplate.err = err
+		return
+	}
+	mysqlTemplate.name = name
+	mysqlTemplate.drop = func() {
+		admin.Exec("DROP DATABASE " + name)
+		admin.Close()
+	}
+	cfg.DBName = name
+	db, _ := engine.ParseDatabase("mysql://" + cfg.FormatDSN())
+	e, err := engine.Open(context.Background(), engine.Config{Database: db, DataKey: Key})
+	if err != nil {
+		mysqlTemplate.err = err
+		return
+	}
+	defer e.Close()
+	ctx := engine.OperatorContext(context.Background(), "test")
+	mysqlTemplate.demo, mysqlTemplate.err = tenants.LoadDemo(ctx, e, tenants.XiangxiSpec())
+}
+
+// copyTables copies every row of the template's tables into db.
+func copyTables(template string, db engine.Database) error {
+	dsn := strings.TrimPrefix(db.DSN, "mysql://")
+	conn, err := sql.Open("mysql", dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	ctx := context.Background()
+	c, err := conn.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	rows, err := c.QueryContext(ctx, "SELECT table_name FROM information_schema.tables "+
+		"WHERE table_schema = ? AND table_type = 'BASE TABLE'", template)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if _, err := c.ExecContext(ctx, "SET FOREIGN_KEY_CHECKS = 0"); err != nil {
+		return err
+	}
+	for _, tb := range tables {
+		if _, err := c.ExecContext(ctx, fmt.Sprintf("INSERT INTO `%s` SELECT * FROM `%s`.`%s`", tb, template, tb)); err != nil {
+			return fmt.Errorf("copy %s: %w", tb, err)
+		}
+	}
+	_, err = c.ExecContext(ctx, "SET FOREIGN_KEY_CHECKS = 1")
+	return err
+}
