@@ -37,22 +37,8 @@ const adminPassword = "Admin#2026pw"
 func smallTenant(t *testing.T, b enginetest.Backend) (*engine.Engine, engine.Tenant, *clock) {
 	t.Helper()
 	clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	e, err := engine.Open(context.Background(), engine.Config{
-		Database: b.NewDatabase(t), DataKey: enginetest.Key, Now: clk.Now,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, ten := smallTenantOn(t, b.NewDatabase(t), clk.Now)
 	t.Cleanup(func() { e.Close() })
-	op := engine.OperatorContext(context.Background(), "test")
-	ten, err := e.CreateTenant(op, engine.TenantSpec{Key: "t1", Name: "测试州", Region: "433100"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = e.CreateUser(op, engine.UserSpec{TenantID: ten.ID, Username: "admin", Password: adminPassword, Role: domain.RoleTenantAdmin})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return e, ten, clk
 }
 
