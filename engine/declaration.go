@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/zhicheng-hr/zhicheng/engine/catalog"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
@@ -309,8 +310,8 @@ func (l Line) validate(n int) error {
 		return invalid("declaration.channel_unavailable", P{"line": n, "channel": l.Channel})
 	case !l.Grade.Valid():
 		return invalid("declaration.grade", P{"line": n, "grade": l.Grade})
-	case strings.TrimSpace(l.Series) == "" || utf8.RuneCountInString(l.Series) > 50:
-		return invalid("declaration.series", P{"line": n})
+	case !knownSeries(l.Series):
+		return invalid("declaration.series", P{"line": n, "series": l.Series})
 	case l.Count < 1 || l.Count > 9999:
 		return invalid("declaration.count", P{"line": n, "count": l.Count})
 	case utf8.RuneCountInString(l.Reason) > 500:
@@ -378,6 +379,12 @@ func checkAgainstVacancy(ctx context.Context, c *ent.Client, unitID, year int, l
 		}
 	}
 	return nil
+}
+
+// knownSeries reports whether name is a series of the title catalogue.
+func knownSeries(name string) bool {
+	_, ok := catalog.Default().SeriesByName(name)
+	return ok
 }
 
 func objectID(id int) string { return fmt.Sprintf("declaration:%d", id) }

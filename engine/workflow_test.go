@@ -298,6 +298,9 @@ func TestDeclarationInputRefused(t *testing.T) {
 			{"grade", engine.DeclarationInput{Year: year, Lines: lines("senior", 1)}, "declaration.grade"},
 			{"count", engine.DeclarationInput{Year: year, Lines: lines(domain.GradeAssistant, 0)}, "declaration.count"},
 			{"series", engine.DeclarationInput{Year: year, Lines: []engine.Line{{Grade: domain.GradeAssistant, Count: 1}}}, "declaration.series"},
+			{"unknown series", engine.DeclarationInput{Year: year, Lines: []engine.Line{
+				{Grade: domain.GradeAssistant, Series: "炼金术人员", Count: 1},
+			}}, "declaration.series"},
 			{"special channel not yet", engine.DeclarationInput{Year: year, Lines: []engine.Line{
 				{Channel: domain.ChannelUrgentNeed, Grade: domain.GradeAssistant, Series: healthSeries, Count: 1},
 			}}, "declaration.channel_unavailable"},
