@@ -248,7 +248,7 @@ func (e *Engine) actorOf(ctx context.Context, u *ent.User) (domain.Actor, error)
 	}
 	a := domain.Actor{
 		TenantID: u.TenantID, TenantKey: t.Key, UserID: u.ID,
-		Username: u.Username, Role: u.Role, Region: u.RegionCode,
+		Username: u.Username, DisplayName: u.DisplayName, Role: u.Role, Region: u.RegionCode,
 	}
 	if u.UnitID != nil {
 		a.UnitID = *u.UnitID

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect/sql/schema"
@@ -78,9 +79,16 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	return e, nil
 }
 
+// migrating serialises migrations within a process: ent's migration
+// changes the generated package-level table definitions as it runs, so two
+// engines opening at once would race on them.
+var migrating sync.Mutex
+
 // Migrate creates the schema or upgrades an existing one. Upgrades only add
 // tables, columns and indexes; nothing is dropped, so no data is lost.
 func (e *Engine) Migrate(ctx context.Context) error {
+	migrating.Lock()
+	defer migrating.Unlock()
 	err := e.client.Schema.Create(ctx,
 		schema.WithDropColumn(false), schema.WithDropIndex(false))
 	if err != nil {

@@ -63,6 +63,11 @@ func (e *Engine) Units(ctx context.Context) ([]Unit, error) {
 	out := make([]Unit, len(us))
 	for i, u := range us {
 		out[i] = unitOf(u)
+		// Lists show phone numbers masked (DOMAIN.md §9); a unit's own page
+		// shows it whole.
+		if out[i].ContactPhone != "" {
+			out[i].ContactPhone = maskMobile(out[i].ContactPhone)
+		}
 	}
 	return out, nil
 }

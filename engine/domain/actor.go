@@ -10,6 +10,7 @@ type Actor struct {
 	TenantKey    string
 	UserID       int
 	Username     string
+	DisplayName  string
 	Role         Role
 	UnitID       int        // unit clerks: their unit
 	DepartmentID int        // department reviewers: their department
