@@ -161,3 +161,48 @@ func openSample(t *testing.T) contract.Source {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+func TestPeopleList(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		clerk := f.As(t, stateHospital)
+		// 328 people of 州人民医院 in the export (select count(*) from ry
+		// where dwdm = '124331004000453123').
+		page, err := f.Engine.People(clerk, engine.PeopleFilter{Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 328 || len(page.Items) != 50 {
+			t.Fatalf("got total %d, %d items, want 328 and 50", page.Total, len(page.Items))
+		}
+		for _, p := range page.Items {
+			if p.Unit.CreditCode != stateHospital {
+				t.Fatalf("clerk sees a person of unit %s", p.Unit.CreditCode)
+			}
+		}
+		// 覃𠮷兰 works there; found by part of the name.
+		page, err = f.Engine.People(clerk, engine.PeopleFilter{Query: "𠮷"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 1 || page.Items[0].Name != "覃𠮷兰" {
+			t.Errorf("search 𠮷: got %+v", page.Items)
+		}
+		// A whole ID number finds its person: 鲁燕, rybh 4000450001.
+		page, err = f.Engine.People(clerk, engine.PeopleFilter{Query: "433122199609269681"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 1 || page.Items[0].Name != "鲁燕" || page.Items[0].IDNumberMasked != "433122********9681" {
+			t.Errorf("search by ID number: got %+v", page.Items)
+		}
+		// 姚𠮷蓉 works at 泸溪县人民医院, outside the clerk's unit.
+		page, err = f.Engine.People(f.As(t, tcmHospital), engine.PeopleFilter{Query: "姚𠮷蓉"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 0 {
+			t.Errorf("a clerk finds %d people of another unit", page.Total)
+		}
+	})
+}
