@@ -3,7 +3,7 @@ GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS        := ./...
 
-.PHONY: run build test race lint generate clean
+.PHONY: run build test race lint generate clean screenshots
 
 ## run: serve the demo tenant 湘西州 on embedded SQLite at http://127.0.0.1:8080
 run:
@@ -34,3 +34,7 @@ generate:
 
 clean:
 	rm -rf bin data
+
+## screenshots: retake docs/screenshots/*.png from the browser tests
+screenshots:
+	ZHICHENG_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestBrowser' ./server/

@@ -36,6 +36,7 @@ type server struct {
 	messages *catalog
 	metrics  *metrics
 	router   *mux.Router
+	console  *console
 }
 
 // New returns the HTTP handler of the server. It fails when cfg lacks the
@@ -70,6 +71,9 @@ func newServer(cfg Config) (*server, error) {
 	if s.metrics, err = newMetrics(reg); err != nil {
 		return nil, err
 	}
+	if s.console, err = newConsole(s); err != nil {
+		return nil, err
+	}
 	s.router = s.routes()
 	return s, nil
 }
@@ -86,6 +90,9 @@ func (s *server) routes() *mux.Router {
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet)
 	r.Handle("/metrics", s.metrics.handler).Methods(http.MethodGet)
 
+	r.HandleFunc("/t/{tenant}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+	}).Methods(http.MethodGet)
 	byKey := r.PathPrefix("/t/{tenant}").Subrouter()
 	byKey.Use(s.tenantByKey)
 	s.tenantRoutes(byKey)
@@ -96,10 +103,14 @@ func (s *server) routes() *mux.Router {
 	return r
 }
 
-// tenantRoutes adds what a tenant serves below its root. The web console
-// will sit beside the API here.
+// tenantRoutes adds what a tenant serves below its root: the JSON API,
+// the console's assets and the console's pages.
 func (s *server) tenantRoutes(r *mux.Router) {
 	s.apiRoutes(r.PathPrefix(apiPrefix).Subrouter())
+	r.PathPrefix("/static/").Handler(staticHandler()).Methods(http.MethodGet)
+	pages := r.NewRoute().Subrouter()
+	pages.Use(s.authenticate)
+	s.console.routes(pages)
 }
 
 // apiPrefix is where the JSON API lives below a tenant's root.

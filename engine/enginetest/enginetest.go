@@ -124,10 +124,36 @@ func randomHex(n int) string {
 // Key is the data key of test engines.
 var Key = []byte("zhicheng test data key, 32 bytes")
 
+// Clock is the time of a test engine: the real time moved on by Advance,
+// so that a test can let a session go idle without waiting.
+type Clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+// Now returns the real time plus what Advance added.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.offset += d
+	c.mu.Unlock()
+}
+
 // Open opens an engine on db, closed when the test ends.
 func Open(t testing.TB, db engine.Database) *engine.Engine {
 	t.Helper()
-	e, err := engine.Open(context.Background(), engine.Config{Database: db, DataKey: Key})
+	return openWithClock(t, db, &Clock{})
+}
+
+func openWithClock(t testing.TB, db engine.Database, clk *Clock) *engine.Engine {
+	t.Helper()
+	e, err := engine.Open(context.Background(), engine.Config{Database: db, DataKey: Key, Now: clk.Now})
 	if err != nil {
 		t.Fatalf("open engine: %v", err)
 	}
@@ -140,6 +166,7 @@ type Fixture struct {
 	Engine *engine.Engine
 	Tenant engine.Tenant
 	Demo   tenants.Demo
+	Clock  *Clock // the engine's time
 }
 
 // Xiangxi opens an engine on a fresh database of backend b and loads the
@@ -153,17 +180,14 @@ func Xiangxi(t testing.TB, b Backend) *Fixture {
 	if mysqlTemplate.enabled {
 		return mysqlXiangxi(t)
 	}
-	return load(t, Open(t, b.NewDatabase(t)))
-}
-
-func load(t testing.TB, e *engine.Engine) *Fixture {
-	t.Helper()
+	clk := &Clock{}
+	e := openWithClock(t, b.NewDatabase(t), clk)
 	ctx := engine.OperatorContext(context.Background(), "test")
 	demo, err := tenants.LoadDemo(ctx, e, tenants.XiangxiSpec())
 	if err != nil {
 		t.Fatalf("load demo: %v", err)
 	}
-	return &Fixture{Engine: e, Tenant: demo.Tenant, Demo: demo}
+	return &Fixture{Engine: e, Tenant: demo.Tenant, Demo: demo, Clock: clk}
 }
 
 var template struct {
@@ -201,7 +225,9 @@ func sqliteXiangxi(t testing.TB) *Fixture {
 		t.Fatal(err)
 	}
 	db, _ := engine.ParseDatabase(dst)
-	return &Fixture{Engine: Open(t, db), Tenant: template.demo.Tenant, Demo: template.demo}
+	clk := &Clock{}
+	return &Fixture{Engine: openWithClock(t, db, clk), Tenant: template.demo.Tenant,
+		Demo: template.demo, Clock: clk}
 }
 
 func copyFile(src, dst string) error {
@@ -275,11 +301,12 @@ func mysqlXiangxi(t testing.TB) *Fixture {
 		t.Fatalf("load demo template: %v", mysqlTemplate.err)
 	}
 	db := mysqlDatabase(t)
-	e := Open(t, db)
+	clk := &Clock{}
+	e := openWithClock(t, db, clk)
 	if err := copyTables(mysqlTemplate.name, db); err != nil {
 		t.Fatalf("copy demo template: %v", err)
 	}
-	return &Fixture{Engine: e, Tenant: mysqlTemplate.demo.Tenant, Demo: mysqlTemplate.demo}
+	return &Fixture{Engine: e, Tenant: mysqlTemplate.demo.Tenant, Demo: mysqlTemplate.demo, Clock: clk}
 }
 
 func makeMySQLTemplate() {

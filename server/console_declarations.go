@@ -1,0 +1,320 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/zhicheng-hr/zhicheng/engine"
+	titles "github.com/zhicheng-hr/zhicheng/engine/catalog"
+	"github.com/zhicheng-hr/zhicheng/engine/domain"
+)
+
+// formData is the declaration form: what the user typed, kept when the
+// server refuses it, with the refusal next to the line it concerns.
+type formData struct {
+	ID        int
+	Version   int
+	Year      int
+	Unit      int
+	Channel   string
+	Lines     []formLine
+	Series    []string
+	Vacancies *engine.VacancyTable
+}
+
+// formLine is one line as typed; Count stays text so that what the user
+// typed comes back as it was.
+type formLine struct {
+	Grade, Series, Count, Reason string
+	Error                        string
+}
+
+// newDeclaration shows an empty form; the special channel comes later.
+func (c *console) newDeclaration(w http.ResponseWriter, r *http.Request, v *view) error {
+	f := formData{Year: yearParam(r), Unit: v.Actor.UnitID, Channel: string(domain.ChannelNormal),
+		Lines: []formLine{{}}}
+	return c.renderForm(w, r, v, http.StatusOK, f)
+}
+
+// createDeclaration saves a new draft, or adds a line to the form when the
+// user asked for one.
+func (c *console) createDeclaration(w http.ResponseWriter, r *http.Request, v *view) error {
+	f, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("op") == "add_line" {
+		f.Lines = append(f.Lines, formLine{})
+		return c.renderForm(w, r, v, http.StatusOK, f)
+	}
+	in, bad := f.input()
+	if bad >= 0 {
+		f.Lines[bad].Error = v.T("ui.form.count_number")
+		return c.renderForm(w, r, v, http.StatusBadRequest, f)
+	}
+	d, err := c.s.engine.CreateDeclaration(r.Context(), in)
+	if err != nil {
+		return c.refuseForm(w, r, v, f, err)
+	}
+	http.Redirect(w, r, v.Path("/declarations/%d", d.ID), http.StatusSeeOther)
+	return nil
+}
+
+// editDeclaration shows a draft or returned declaration in the form.
+func (c *console) editDeclaration(w http.ResponseWriter, r *http.Request, v *view) error {
+	d, err := c.s.engine.Declaration(r.Context(), intVar(r, "id"))
+	if err != nil {
+		return err
+	}
+	f := formData{ID: d.ID, Version: d.Version, Year: d.Year, Unit: d.Unit.ID,
+		Channel: string(domain.ChannelNormal)}
+	for _, l := range d.Lines {
+		f.Lines = append(f.Lines, formLine{
+			Grade: string(l.Grade), Series: l.Series, Count: strconv.Itoa(l.Count), Reason: l.Reason,
+		})
+	}
+	return c.renderForm(w, r, v, http.StatusOK, f)
+}
+
+// updateDeclaration saves the edited lines.
+func (c *console) updateDeclaration(w http.ResponseWriter, r *http.Request, v *view) error {
+	f, err := readForm(w, r)
+	if err != nil {
+		return err
+	}
+	f.ID = intVar(r, "id")
+	if r.PostFormValue("op") == "add_line" {
+		f.Lines = append(f.Lines, formLine{})
+		return c.renderForm(w, r, v, http.StatusOK, f)
+	}
+	in, bad := f.input()
+	if bad >= 0 {
+		f.Lines[bad].Error = v.T("ui.form.count_number")
+		return c.renderForm(w, r, v, http.StatusBadRequest, f)
+	}
+	if _, err := c.s.engine.UpdateDeclaration(r.Context(), f.ID, in); err != nil {
+		return c.refuseForm(w, r, v, f, err)
+	}
+	http.Redirect(w, r, v.Path("/declarations/%d", f.ID), http.StatusSeeOther)
+	return nil
+}
+
+// refuseForm shows the form again with the engine's refusal: next to the
+// line it names, or next to every line of the grade it names, or above the
+// form.
+func (c *console) refuseForm(w http.ResponseWriter, r *http.Request, v *view, f formData, err error) error {
+	e := engine.AsError(err)
+	if e.Kind == engine.KindInternal || e.Kind == engine.KindNotFound {
+		return err
+	}
+	msg := v.Message(e)
+	placed := false
+	if n, ok := e.Params["line"].(int); ok && n >= 1 && n <= len(f.Lines) {
+		f.Lines[n-1].Error, placed = msg, true
+	} else if g, ok := e.Params["grade"].(domain.Grade); ok {
+		for i := range f.Lines {
+			if f.Lines[i].Grade == string(g) {
+				f.Lines[i].Error, placed = msg, true
+			}
+		}
+	}
+	if !placed {
+		v.Error = msg
+	}
+	return c.renderForm(w, r, v, statusOf(e.Kind), f)
+}
+
+func (c *console) renderForm(w http.ResponseWriter, r *http.Request, v *view, status int, f formData) error {
+	if f.Unit != 0 {
+		if t, err := c.s.engine.Vacancies(r.Context(), f.Unit, f.Year); err == nil {
+			f.Vacancies = &t
+		}
+	}
+	for _, s := range titles.Default().Series() {
+		f.Series = append(f.Series, s.Name)
+	}
+	v.Title, v.Nav, v.Data = v.T("ui.declaration.form_title"), "declare", f
+	return c.render(w, status, "declaration_form", v)
+}
+
+// readForm reads the posted declaration form.
+func readForm(w http.ResponseWriter, r *http.Request) (formData, error) {
+	if err := parseForm(w, r); err != nil {
+		return formData{}, err
+	}
+	p := r.PostForm
+	f := formData{Channel: string(domain.ChannelNormal)}
+	f.Year, _ = strconv.Atoi(p.Get("year"))
+	f.Unit, _ = strconv.Atoi(p.Get("unit"))
+	f.Version, _ = strconv.Atoi(p.Get("version"))
+	grades, series, counts, reasons := p["grade"], p["series"], p["count"], p["reason"]
+	for i := range grades {
+		f.Lines = append(f.Lines, formLine{
+			Grade: grades[i], Series: at(series, i), Count: strings.TrimSpace(at(counts, i)),
+			Reason: at(reasons, i),
+		})
+	}
+	return f, nil
+}
+
+func at(s []string, i int) string {
+	if i < len(s) {
+		return s[i]
+	}
+	return ""
+}
+
+// input turns the form into the engine's input. Entirely empty lines are
+// dropped; the index of a line whose count is not a number is returned,
+// -1 when all are.
+func (f *formData) input() (engine.DeclarationInput, int) {
+	in := engine.DeclarationInput{UnitID: f.Unit, Year: f.Year, Version: f.Version}
+	kept := f.Lines[:0]
+	for _, l := range f.Lines {
+		if l.Grade == "" && strings.TrimSpace(l.Series) == "" && l.Count == "" && strings.TrimSpace(l.Reason) == "" {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	f.Lines = kept
+	for i, l := range f.Lines {
+		n, err := strconv.Atoi(l.Count)
+		if err != nil {
+			return in, i
+		}
+		in.Lines = append(in.Lines, engine.Line{
+			Channel: domain.ChannelNormal, Grade: domain.Grade(l.Grade), Series: l.Series,
+			Count: n, Reason: l.Reason,
+		})
+	}
+	if len(f.Lines) == 0 {
+		f.Lines = []formLine{{}}
+	}
+	return in, -1
+}
+
+// detailData is a declaration with its unit's vacancies.
+type detailData struct {
+	engine.Declaration
+	Vacancies *engine.VacancyTable
+	Reason    string // a reason typed for a refused return or rejection
+	Chain     []domain.Role
+}
+
+// declaration shows a declaration, the unit's vacancies beside it, its
+// history, and what the user may do with it.
+func (c *console) declaration(w http.ResponseWriter, r *http.Request, v *view) error {
+	return c.renderDetail(w, r, v, http.StatusOK, intVar(r, "id"), "")
+}
+
+func (c *console) renderDetail(w http.ResponseWriter, r *http.Request, v *view, status, id int, reason string) error {
+	d, err := c.s.engine.Declaration(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	data := detailData{Declaration: d, Reason: reason, Chain: v.Tenant.Settings.ApprovalChain}
+	if t, err := c.s.engine.Vacancies(r.Context(), d.Unit.ID, d.Year); err == nil {
+		data.Vacancies = &t
+	}
+	v.Title, v.Nav, v.Data = v.T("ui.declaration.title", "id", d.ID), "declare", data
+	if v.IsReviewer() {
+		v.Nav = "review"
+	}
+	return c.render(w, status, "declaration", v)
+}
+
+// act carries out a button of the declaration page.
+func (c *console) act(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	id := intVar(r, "id")
+	act := engine.Action{Reason: r.PostFormValue("reason")}
+	act.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	e := c.s.engine
+	var err error
+	switch mux.Vars(r)["action"] {
+	case "submit":
+		_, err = e.SubmitDeclaration(r.Context(), id, act)
+	case "withdraw":
+		_, err = e.WithdrawDeclaration(r.Context(), id, act)
+	case "approve":
+		_, err = e.ApproveDeclaration(r.Context(), id, act)
+	case "return":
+		_, err = e.ReturnDeclaration(r.Context(), id, act)
+	case "reject":
+		_, err = e.RejectDeclaration(r.Context(), id, act)
+	case "delete":
+		if err = e.DeleteDeclaration(r.Context(), id); err == nil {
+			http.Redirect(w, r, v.Path("/declarations"), http.StatusSeeOther)
+			return nil
+		}
+	}
+	if k := engine.ErrorKind(err); k == engine.KindInvalid || k == engine.KindConflict {
+		v.Error = v.Message(engine.AsError(err))
+		return c.renderDetail(w, r, v, statusOf(k), id, act.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, v.Path("/declarations/%d", id), http.StatusSeeOther)
+	return nil
+}
+
+// reviews is the reviewer's queue.
+func (c *console) reviews(w http.ResponseWriter, r *http.Request, v *view) error {
+	q, err := c.s.engine.ReviewQueue(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = v.T("ui.nav.review"), "review", reviewData{Queue: q}
+	return c.render(w, http.StatusOK, "reviews", v)
+}
+
+// reviewData is the queue and the outcome of a batch approval.
+type reviewData struct {
+	Queue    []engine.Declaration
+	Approved []int
+	Refused  []string
+}
+
+// approveSelected approves the ticked declarations one by one, each
+// checked again by the engine; the queue then shows which went through
+// and why the others did not.
+func (c *console) approveSelected(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	var d reviewData
+	for _, s := range r.PostForm["id"] {
+		id, _ := strconv.Atoi(s)
+		_, err := c.s.engine.ApproveDeclaration(r.Context(), id, engine.Action{})
+		switch engine.ErrorKind(err) {
+		case "":
+			d.Approved = append(d.Approved, id)
+		case engine.KindInternal:
+			return err
+		default:
+			d.Refused = append(d.Refused, "#"+s+" "+v.Message(engine.AsError(err)))
+		}
+	}
+	q, err := c.s.engine.ReviewQueue(r.Context())
+	if err != nil {
+		return err
+	}
+	d.Queue = q
+	v.Title, v.Nav, v.Data = v.T("ui.nav.review"), "review", d
+	return c.render(w, http.StatusOK, "reviews", v)
+}
+
+// parseForm reads a posted form of at most maxBodyBytes.
+func parseForm(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		return bodyError(err)
+	}
+	return nil
+}

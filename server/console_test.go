@@ -1,0 +1,145 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/zhicheng-hr/zhicheng/engine"
+	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
+	"github.com/zhicheng-hr/zhicheng/tenants"
+)
+
+// formClient is a browser-like client of the console: a cookie jar, no
+// redirects followed, so that tests see where the console sends it.
+type formClient struct {
+	t    *testing.T
+	base string
+	http *http.Client
+}
+
+func (env *testEnv) forms(t *testing.T) *formClient {
+	jar, _ := cookiejar.New(nil)
+	return &formClient{t: t, base: env.srv.URL + "/t/xiangxi", http: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// do sends a request and returns the status, the Location and the body.
+func (p *formClient) do(method, path string, form url.Values, header http.Header) (int, string, string) {
+	p.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, p.base+path, body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	res, err := p.http.Do(req)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header.Get("Location"), string(b)
+}
+
+func (p *formClient) login(username string) {
+	p.t.Helper()
+	status, loc, _ := p.do(http.MethodPost, "/login",
+		url.Values{"username": {username}, "password": {tenants.DemoPassword}}, nil)
+	if status != http.StatusSeeOther || loc != "/t/xiangxi/" {
+		p.t.Fatalf("login as %s: got %d to %q", username, status, loc)
+	}
+}
+
+func TestConsoleNeedsLogin(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	status, loc, _ := p.do(http.MethodGet, "/declarations", nil, nil)
+	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/t/xiangxi/login") {
+		t.Errorf("got %d to %q, want a redirect to the login page", status, loc)
+	}
+	status, _, body := p.do(http.MethodPost, "/login",
+		url.Values{"username": {"433100-WJW"}, "password": {"wrong"}}, nil)
+	if status != http.StatusUnauthorized || !strings.Contains(body, "用户名或密码错误") ||
+		!strings.Contains(body, `value="433100-WJW"`) {
+		t.Errorf("wrong password: got %d, want 401 with the message and the name kept", status)
+	}
+}
+
+// TestConsoleOtherUnitNotFound checks that a declaration page of another
+// unit answers as not found, like one that does not exist.
+func TestConsoleOtherUnitNotFound(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	f := env.fixture
+	owner := f.As(t, "124331004000453123")
+	d, err := f.Engine.CreateDeclaration(owner, engine.DeclarationInput{Year: 2026, Lines: []engine.Line{
+		{Grade: domain.GradeAssistant, Series: "卫生技术人员", Count: 1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := env.forms(t)
+	p.login("12433100400092813K") // 州民族中医院, a sibling unit
+	for _, path := range []string{"/declarations/" + itoa(d.ID), "/declarations/" + itoa(d.ID) + "/edit",
+		"/declarations/999999", "/units/" + itoa(d.Unit.ID)} {
+		if status, _, _ := p.do(http.MethodGet, path, nil, nil); status != http.StatusNotFound {
+			t.Errorf("GET %s: got %d, want 404", path, status)
+		}
+	}
+	status, _, _ := p.do(http.MethodPost, "/declarations/"+itoa(d.ID)+"/submit", url.Values{}, nil)
+	if status != http.StatusNotFound {
+		t.Errorf("submit: got %d, want 404", status)
+	}
+}
+
+// TestConsoleRefusesCrossOrigin checks that a form posted from another
+// site changes nothing.
+func TestConsoleRefusesCrossOrigin(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	p.login("124331004000453123")
+	form := url.Values{"year": {"2026"}, "grade": {"assistant"}, "series": {"卫生技术人员"}, "count": {"1"}}
+	evil := http.Header{"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"cross-site"}}
+	if status, _, _ := p.do(http.MethodPost, "/declarations", form, evil); status != http.StatusForbidden {
+		t.Errorf("cross-site post: got %d, want 403", status)
+	}
+	ds, err := env.fixture.Engine.Declarations(env.fixture.As(t, "124331004000453123"), engine.DeclarationFilter{})
+	if err != nil || len(ds) != 0 {
+		t.Fatalf("cross-site post created %d declarations (%v)", len(ds), err)
+	}
+	same := http.Header{"Origin": {env.srv.URL}, "Sec-Fetch-Site": {"same-origin"}}
+	if status, loc, _ := p.do(http.MethodPost, "/declarations", form, same); status != http.StatusSeeOther ||
+		!strings.Contains(loc, "/declarations/") {
+		t.Errorf("same-origin post: got %d to %q, want a redirect to the new declaration", status, loc)
+	}
+}
+
+func TestConsoleAssetsCached(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	res, err := http.Get(env.srv.URL + "/t/xiangxi/static/app.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Cache-Control"), "max-age") ||
+		!strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("got %d %q %q", res.StatusCode, res.Header.Get("Cache-Control"), res.Header.Get("Content-Type"))
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
