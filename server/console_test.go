@@ -143,3 +143,57 @@ func TestConsoleAssetsCached(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestConsolePeopleMasked checks the people overview: the clerk's unit
+// only, searchable, ID and phone numbers masked.
+func TestConsolePeopleMasked(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	p.login("124331004000453123")
+	// 鲁燕 of 州人民医院: ID 433122199609269681, mobile 13800007024.
+	status, _, body := p.do(http.MethodGet, "/people?q="+url.QueryEscape("433122199609269681"), nil, nil)
+	if status != http.StatusOK || !strings.Contains(body, "鲁燕") {
+		t.Fatalf("search by ID number: got %d without the person", status)
+	}
+	if !strings.Contains(body, "433122********9681") || !strings.Contains(body, "138****7024") {
+		t.Errorf("ID or mobile not shown masked")
+	}
+	if strings.Contains(body, "433122199609269681") && !strings.Contains(body, `value="433122199609269681"`) {
+		t.Errorf("the whole ID number is shown outside the search box")
+	}
+	if strings.Contains(body, "13800007024") {
+		t.Errorf("the whole mobile number is shown")
+	}
+	// 姚𠮷蓉 works at 泸溪县人民医院: not the clerk's.
+	_, _, body = p.do(http.MethodGet, "/people?q="+url.QueryEscape("姚𠮷蓉"), nil, nil)
+	if strings.Contains(body, "433122") && strings.Contains(body, "姚𠮷蓉</td>") {
+		t.Errorf("a person of another unit is listed")
+	}
+}
+
+// TestConsoleSubmitSelected submits two ticked drafts from the list.
+func TestConsoleSubmitSelected(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	f := env.fixture
+	clerk := f.As(t, "124331004000453123")
+	var ids []string
+	for _, g := range []domain.Grade{domain.GradeAssistant, domain.GradeTechnician} {
+		d, err := f.Engine.CreateDeclaration(clerk, engine.DeclarationInput{Year: 2026, Lines: []engine.Line{
+			{Grade: g, Series: "卫生技术人员", Count: 1},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, itoa(d.ID))
+	}
+	p := env.forms(t)
+	p.login("124331004000453123")
+	status, loc, _ := p.do(http.MethodPost, "/declarations/submit", url.Values{"id": ids}, nil)
+	if status != http.StatusSeeOther || !strings.Contains(loc, "submitted=2") {
+		t.Fatalf("got %d to %q, want a redirect reporting 2 submitted", status, loc)
+	}
+	ds, err := f.Engine.Declarations(clerk, engine.DeclarationFilter{Status: domain.StatusInReview})
+	if err != nil || len(ds) != 2 {
+		t.Errorf("got %d declarations in review (%v), want 2", len(ds), err)
+	}
+}
