@@ -189,7 +189,7 @@ func (c *Catalog) addLegacy(l fileLegacy) error {
 func tracks(fts []fileTrack) []Track {
 	out := make([]Track, len(fts))
 	for i, ft := range fts {
-		out[i] = Track{Name: ft.Name, Titles: ft.Titles}
+		out[i] = Track(ft)
 	}
 	return out
 }
