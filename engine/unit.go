@@ -2,10 +2,14 @@ package engine
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
+	"github.com/zhicheng-hr/zhicheng/ent/region"
 	"github.com/zhicheng-hr/zhicheng/ent/unit"
 	"github.com/zhicheng-hr/zhicheng/policies"
 )
@@ -119,4 +123,117 @@ func (e *Engine) Departments(ctx context.Context) ([]Department, error) {
 		out[i] = Department{ID: d.ID, Code: d.Code, Name: d.Name, Region: d.RegionCode}
 	}
 	return out, nil
+}
+
+// UnitInput is a unit's basic information as its clerk edits it.
+type UnitInput struct {
+	Name                  string            `json:"name"`
+	CreditCode            string            `json:"credit_code"`
+	Kind                  domain.UnitKind   `json:"kind"`
+	Funding               string            `json:"funding,omitempty"`
+	Sector                string            `json:"sector,omitempty"`
+	Region                domain.RegionCode `json:"region"`
+	DepartmentID          int               `json:"department_id"`
+	ContactName           string            `json:"contact_name,omitempty"`
+	ContactPhone          string            `json:"contact_phone,omitempty"`
+	Address               string            `json:"address,omitempty"`
+	UsesInstitutionSystem bool              `json:"uses_institution_system"`
+}
+
+// UpdateUnit changes a unit's basic information. The credit code is
+// checked by GB 32100, the region must be one of the tenant's and the
+// department one of its departments. The change is audited with the
+// fields it changed.
+func (e *Engine) UpdateUnit(ctx context.Context, id int, in UnitInput) (Unit, error) {
+	a, err := e.authorize(ctx, policies.ObjUnit, policies.ActUpdate)
+	if err != nil {
+		return Unit{}, err
+	}
+	code, err := in.validate()
+	if err != nil {
+		return Unit{}, err
+	}
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		u, err := tx.Unit.Get(ctx, id)
+		if err != nil {
+			return storageError("read unit", "unit", err)
+		}
+		if err := checkUnitRefs(ctx, tx, a, in); err != nil {
+			return err
+		}
+		err = u.Update().SetName(strings.TrimSpace(in.Name)).SetCreditCode(code).
+			SetKind(in.Kind).SetFunding(in.Funding).SetSector(in.Sector).
+			SetRegionCode(in.Region).SetDepartmentID(in.DepartmentID).
+			SetContactName(strings.TrimSpace(in.ContactName)).
+			SetContactPhone(strings.TrimSpace(in.ContactPhone)).
+			SetAddress(strings.TrimSpace(in.Address)).
+			SetUsesInstitutionSystem(in.UsesInstitutionSystem).Exec(ctx)
+		if err != nil {
+			return storageError("update unit", "unit", err)
+		}
+		return e.audit(ctx, tx, a, "unit.update", fmt.Sprintf("unit:%d", id), unitChanges(u, in, code))
+	})
+	if err != nil {
+		return Unit{}, err
+	}
+	return e.Unit(ctx, id)
+}
+
+// validate checks the input's own rules and returns the parsed credit code.
+func (in UnitInput) validate() (domain.CreditCode, error) {
+	code, err := domain.ParseCreditCode(in.CreditCode)
+	switch {
+	case strings.TrimSpace(in.Name) == "" || utf8.RuneCountInString(in.Name) > 100:
+		return "", invalid("unit.name", nil)
+	case err != nil:
+		return "", invalid("unit.credit_code", P{"value": in.CreditCode})
+	case in.Kind != domain.UnitInstitution && in.Kind != domain.UnitEnterprise:
+		return "", invalid("unit.kind", nil)
+	case utf8.RuneCountInString(in.Address) > 200 || utf8.RuneCountInString(in.ContactName) > 50 ||
+		len(in.ContactPhone) > 20 || utf8.RuneCountInString(in.Sector) > 20 || len(in.Funding) > 2:
+		return "", invalid("unit.too_long", nil)
+	}
+	return code, nil
+}
+
+// checkUnitRefs checks that the region and the department are the
+// tenant's own.
+func checkUnitRefs(ctx context.Context, tx *ent.Tx, a domain.Actor, in UnitInput) error {
+	ok, err := tx.Region.Query().Where(region.Code(in.Region)).Exist(ctx)
+	if err != nil {
+		return storageError("check region", "region", err)
+	}
+	if !ok {
+		return invalid("unit.region", P{"region": in.Region})
+	}
+	ok, err = tx.Department.Query().Where(department.ID(in.DepartmentID)).Exist(ctx)
+	if err != nil {
+		return storageError("check department", "department", err)
+	}
+	if !ok {
+		return invalid("unit.department", nil)
+	}
+	return nil
+}
+
+// unitChanges names the fields an update changes, for the audit log.
+func unitChanges(u *ent.Unit, in UnitInput, code domain.CreditCode) string {
+	var changed []string
+	add := func(name string, differs bool) {
+		if differs {
+			changed = append(changed, name)
+		}
+	}
+	add("name", u.Name != strings.TrimSpace(in.Name))
+	add("credit_code", u.CreditCode != code)
+	add("kind", u.Kind != in.Kind)
+	add("funding", u.Funding != in.Funding)
+	add("sector", u.Sector != in.Sector)
+	add("region", u.RegionCode != in.Region)
+	add("department", u.DepartmentID != in.DepartmentID)
+	add("contact_name", u.ContactName != strings.TrimSpace(in.ContactName))
+	add("contact_phone", u.ContactPhone != strings.TrimSpace(in.ContactPhone))
+	add("address", u.Address != strings.TrimSpace(in.Address))
+	add("uses_institution_system", u.UsesInstitutionSystem != in.UsesInstitutionSystem)
+	return "changed: " + strings.Join(changed, ",")
 }

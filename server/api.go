@@ -24,6 +24,19 @@ func (s *server) unit(w http.ResponseWriter, r *http.Request) error {
 	return reply(w)(s.engine.Unit(r.Context(), id))
 }
 
+// updateUnit changes a unit's basic information.
+func (s *server) updateUnit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "unit")
+	if err != nil {
+		return err
+	}
+	var in engine.UnitInput
+	if err := decodeBody(w, r, &in, true); err != nil {
+		return err
+	}
+	return reply(w)(s.engine.UpdateUnit(r.Context(), id, in))
+}
+
 // vacancies shows a unit's vacancy table for the year the query names.
 // The year is required: a default would change silently at midnight on
 // 31 December.

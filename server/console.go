@@ -68,6 +68,8 @@ var templateFuncs = template.FuncMap{
 		}
 		return m
 	},
+	// list makes a list of strings for a range.
+	"list": func(s ...string) []string { return s },
 	// deref shows what a pointer points to, "" for nil.
 	"deref": func(p any) any {
 		v := reflect.ValueOf(p)
@@ -90,6 +92,8 @@ func (c *console) routes(r *mux.Router) {
 	r.Handle("/", c.auth(c.home)).Methods(get)
 	r.Handle("/units", c.auth(c.units)).Methods(get)
 	r.Handle("/units/{id:[0-9]+}", c.auth(c.unit)).Methods(get)
+	r.Handle("/units/{id:[0-9]+}/edit", c.auth(c.editUnit)).Methods(get)
+	r.Handle("/units/{id:[0-9]+}/edit", c.auth(c.updateUnit)).Methods(post)
 	r.Handle("/people", c.auth(c.people)).Methods(get)
 	r.Handle("/declarations", c.auth(c.declarations)).Methods(get)
 	r.Handle("/declarations", c.auth(c.createDeclaration)).Methods(post)

@@ -117,7 +117,67 @@ func (c *console) unit(w http.ResponseWriter, r *http.Request, v *view) error {
 		return err
 	}
 	v.Title, v.Nav, v.Data = u.Name, "units", u
+	if r.URL.Query().Get("saved") != "" {
+		v.Notice = v.T("ui.unit.saved")
+	}
 	return c.render(w, http.StatusOK, "unit", v)
+}
+
+// unitForm is the unit edit form: what the clerk typed and the choices.
+type unitForm struct {
+	ID          int
+	In          engine.UnitInput
+	Departments []engine.Department
+}
+
+// editUnit shows the unit's basic information in a form.
+func (c *console) editUnit(w http.ResponseWriter, r *http.Request, v *view) error {
+	u, err := c.s.engine.Unit(r.Context(), intVar(r, "id"))
+	if err != nil {
+		return err
+	}
+	in := engine.UnitInput{
+		Name: u.Name, CreditCode: string(u.CreditCode), Kind: u.Kind, Funding: u.Funding,
+		Sector: u.Sector, Region: u.Region, DepartmentID: u.DepartmentID,
+		ContactName: u.ContactName, ContactPhone: u.ContactPhone, Address: u.Address,
+		UsesInstitutionSystem: u.UsesInstitutionSystem,
+	}
+	return c.renderUnitForm(w, r, v, http.StatusOK, unitForm{ID: u.ID, In: in})
+}
+
+// updateUnit saves the form; a refusal shows it again with the reason.
+func (c *console) updateUnit(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	p := r.PostForm
+	f := unitForm{ID: intVar(r, "id"), In: engine.UnitInput{
+		Name: p.Get("name"), CreditCode: p.Get("credit_code"), Kind: domain.UnitKind(p.Get("kind")),
+		Funding: p.Get("funding"), Sector: p.Get("sector"), Region: domain.RegionCode(p.Get("region")),
+		ContactName: p.Get("contact_name"), ContactPhone: p.Get("contact_phone"),
+		Address: p.Get("address"), UsesInstitutionSystem: p.Get("uses_institution_system") == "on",
+	}}
+	f.In.DepartmentID, _ = strconv.Atoi(p.Get("department_id"))
+	_, err := c.s.engine.UpdateUnit(r.Context(), f.ID, f.In)
+	if k := engine.ErrorKind(err); k == engine.KindInvalid {
+		v.Error = v.Message(engine.AsError(err))
+		return c.renderUnitForm(w, r, v, http.StatusBadRequest, f)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, v.Path("/units/%d?saved=1", f.ID), http.StatusSeeOther)
+	return nil
+}
+
+func (c *console) renderUnitForm(w http.ResponseWriter, r *http.Request, v *view, status int, f unitForm) error {
+	ds, err := c.s.engine.Departments(r.Context())
+	if err != nil {
+		return err
+	}
+	f.Departments = ds
+	v.Title, v.Nav, v.Data = v.T("ui.unit.edit"), "units", f
+	return c.render(w, status, "unit_form", v)
 }
 
 // peopleData is a page of people and the search that found it.

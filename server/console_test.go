@@ -197,3 +197,44 @@ func TestConsoleSubmitSelected(t *testing.T) {
 		t.Errorf("got %d declarations in review (%v), want 2", len(ds), err)
 	}
 }
+
+// TestConsoleEditUnit changes the clerk's own unit through the form; a bad
+// credit code shows the reason and keeps what was typed.
+func TestConsoleEditUnit(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	f := env.fixture
+	id := f.UnitID(t, "124331004000453123")
+	u, err := f.Engine.Unit(f.As(t, "124331004000453123"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := env.forms(t)
+	p.login("124331004000453123")
+	form := url.Values{
+		"name": {u.Name}, "credit_code": {string(u.CreditCode)}, "kind": {string(u.Kind)},
+		"funding": {u.Funding}, "sector": {u.Sector}, "region": {string(u.Region)},
+		"department_id": {itoa(u.DepartmentID)}, "address": {u.Address},
+		"contact_name": {"向红"}, "contact_phone": {"0743-8176000"}, "uses_institution_system": {"on"},
+	}
+	path := "/units/" + itoa(id) + "/edit"
+	if status, loc, _ := p.do(http.MethodPost, path, form, nil); status != http.StatusSeeOther ||
+		!strings.Contains(loc, "saved=1") {
+		t.Fatalf("save: got %d to %q", status, loc)
+	}
+	form.Set("credit_code", "124331004000453124") // check character wrong
+	form.Set("contact_name", "别人")
+	status, _, body := p.do(http.MethodPost, path, form, nil)
+	if status != http.StatusBadRequest || !strings.Contains(body, "统一社会信用代码") ||
+		!strings.Contains(body, `value="别人"`) {
+		t.Errorf("bad credit code: got %d, want 400 with the reason and the typed values", status)
+	}
+	got, err := f.Engine.Unit(f.As(t, "124331004000453123"), id)
+	if err != nil || got.ContactName != "向红" || got.CreditCode != u.CreditCode {
+		t.Errorf("got %+v (%v), want the first save only", got, err)
+	}
+	other := env.forms(t)
+	other.login("12433100400092813K")
+	if status, _, _ := other.do(http.MethodGet, path, nil, nil); status != http.StatusNotFound {
+		t.Errorf("another unit's clerk: got %d, want 404", status)
+	}
+}

@@ -137,6 +137,7 @@ func (s *server) apiRoutes(r *mux.Router) {
 
 	route(get, "/units", s.units)
 	route(get, "/units/{id:[0-9]+}", s.unit)
+	route(put, "/units/{id:[0-9]+}", s.updateUnit)
 	route(get, "/units/{id:[0-9]+}/vacancies", s.vacancies)
 	route(get, "/departments", s.departments)
 
