@@ -158,7 +158,7 @@ func (e *Engine) UpdateUnit(ctx context.Context, id int, in UnitInput) (Unit, er
 		if err != nil {
 			return storageError("read unit", "unit", err)
 		}
-		if err := checkUnitRefs(ctx, tx, a, in); err != nil {
+		if err := checkUnitRefs(ctx, tx, a.TenantID, in); err != nil {
 			return err
 		}
 		err = u.Update().SetName(strings.TrimSpace(in.Name)).SetCreditCode(code).
@@ -198,15 +198,16 @@ func (in UnitInput) validate() (domain.CreditCode, error) {
 
 // checkUnitRefs checks that the region and the department are the
 // tenant's own.
-func checkUnitRefs(ctx context.Context, tx *ent.Tx, a domain.Actor, in UnitInput) error {
-	ok, err := tx.Region.Query().Where(region.Code(in.Region)).Exist(ctx)
+func checkUnitRefs(ctx context.Context, tx *ent.Tx, tenantID int, in UnitInput) error {
+	ok, err := tx.Region.Query().Where(region.TenantID(tenantID), region.Code(in.Region)).Exist(ctx)
 	if err != nil {
 		return storageError("check region", "region", err)
 	}
 	if !ok {
 		return invalid("unit.region", P{"region": in.Region})
 	}
-	ok, err = tx.Department.Query().Where(department.ID(in.DepartmentID)).Exist(ctx)
+	ok, err = tx.Department.Query().
+		Where(department.TenantID(tenantID), department.ID(in.DepartmentID)).Exist(ctx)
 	if err != nil {
 		return storageError("check department", "department", err)
 	}
@@ -236,4 +237,44 @@ func unitChanges(u *ent.Unit, in UnitInput, code domain.CreditCode) string {
 	add("address", u.Address != strings.TrimSpace(in.Address))
 	add("uses_institution_system", u.UsesInstitutionSystem != in.UsesInstitutionSystem)
 	return "changed: " + strings.Join(changed, ",")
+}
+
+// CreateUnit registers a unit that the institution system does not hold,
+// such as an enterprise, in a tenant. A tenant administrator does it in
+// their tenant; a platform operator while onboarding.
+func (e *Engine) CreateUnit(ctx context.Context, tenantID int, in UnitInput) (Unit, error) {
+	a, err := e.authorizeTenant(ctx, tenantID, policies.ObjUnit, policies.ActCreate)
+	if err != nil {
+		return Unit{}, err
+	}
+	code, err := in.validate()
+	if err != nil {
+		return Unit{}, err
+	}
+	sys := system(ctx)
+	var id int
+	err = e.inTx(sys, func(tx *ent.Tx) error {
+		if err := checkUnitRefs(sys, tx, tenantID, in); err != nil {
+			return err
+		}
+		u, err := tx.Unit.Create().SetTenantID(tenantID).SetName(strings.TrimSpace(in.Name)).
+			SetCreditCode(code).SetKind(in.Kind).SetFunding(in.Funding).SetSector(in.Sector).
+			SetRegionCode(in.Region).SetDepartmentID(in.DepartmentID).
+			SetContactName(in.ContactName).SetContactPhone(in.ContactPhone).
+			SetAddress(in.Address).SetUsesInstitutionSystem(in.UsesInstitutionSystem).Save(sys)
+		if err != nil {
+			return storageError("create unit", "unit", err)
+		}
+		id = u.ID
+		a.TenantID = tenantID
+		return e.audit(sys, tx, a, "unit.create", fmt.Sprintf("unit:%d", u.ID), "")
+	})
+	if err != nil {
+		return Unit{}, err
+	}
+	u, err := e.client.Unit.Query().Where(unit.ID(id)).WithDepartment().Only(sys)
+	if err != nil {
+		return Unit{}, storageError("read unit", "unit", err)
+	}
+	return unitOf(u), nil
 }

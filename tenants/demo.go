@@ -93,6 +93,42 @@ func LoadDemo(ctx context.Context, e *engine.Engine, spec engine.TenantSpec) (De
 	return Demo{Tenant: t, Report: rep, Accounts: accounts}, nil
 }
 
+// DemoEnterprises are the three enterprises of the sample rosters, which
+// have no institution system: their staff come from Excel. Their credit
+// codes are made up, with valid check characters.
+var DemoEnterprises = []engine.UnitInput{
+	{Name: "湘西州交通规划勘察设计院有限公司", CreditCode: "91433100MA4L2JT01W", Sector: "工程"},
+	{Name: "湘西州建筑设计院有限公司", CreditCode: "91433100MA4L2JT020", Sector: "工程"},
+	{Name: "湘西自治州水利水电勘测设计研究院有限公司", CreditCode: "91433100MA4L2JT033", Sector: "工程"},
+}
+
+// demoEnterpriseDepartment is the competent department of the demo
+// enterprises: the prefecture's talent service centre, which handles the
+// titles of non-public enterprises.
+const demoEnterpriseDepartment = "433100-RCZX"
+
+// createEnterprises registers the demo enterprises as the operator (ctx),
+// looking up their department as the administrator (actx).
+func createEnterprises(ctx, actx context.Context, e *engine.Engine, t engine.Tenant) error {
+	depts, err := e.Departments(actx)
+	if err != nil {
+		return err
+	}
+	deptID := 0
+	for _, d := range depts {
+		if d.Code == demoEnterpriseDepartment {
+			deptID = d.ID
+		}
+	}
+	for _, in := range DemoEnterprises {
+		in.Kind, in.Region, in.DepartmentID = domain.UnitEnterprise, t.Region, deptID
+		if _, err := e.CreateUnit(ctx, t.ID, in); err != nil {
+			return fmt.Errorf("create demo enterprise: %w", err)
+		}
+	}
+	return nil
+}
+
 // createDemoAccounts creates the administrator as the operator, then the
 // other accounts as that administrator, who sees the tenant's units.
 func createDemoAccounts(ctx context.Context, e *engine.Engine, t engine.Tenant, spec engine.TenantSpec) ([]Account, error) {
@@ -115,6 +151,9 @@ func createDemoAccounts(ctx context.Context, e *engine.Engine, t engine.Tenant, 
 	}
 	actx := domain.WithActor(ctx, s.Actor)
 	defer e.Logout(ctx, s.Token)
+	if err := createEnterprises(ctx, actx, e, t); err != nil {
+		return nil, err
+	}
 
 	var specs []engine.UserSpec
 	var scopes []string

@@ -1,0 +1,170 @@
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/zhicheng-hr/zhicheng/engine/roster"
+	"github.com/zhicheng-hr/zhicheng/ent"
+	"github.com/zhicheng-hr/zhicheng/ent/person"
+	"github.com/zhicheng-hr/zhicheng/policies"
+)
+
+// ImportReport says what an import of people did.
+type ImportReport struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Skipped   int `json:"skipped"` // rows with problems, left out at the clerk's choice
+	// Transfers are rows whose person is registered in another unit: they
+	// are reported, never moved.
+	Transfers []int `json:"transfers,omitempty"` // row numbers
+}
+
+// ImportPeople writes the people of a read spreadsheet into a unit, in one
+// transaction. People match by ID number: importing the same file twice
+// changes nothing. Unless validOnly is set, a sheet with any problem is
+// refused whole and nothing is written; with it, the rows with problems are
+// left out. Someone registered in another unit is reported as a transfer
+// and left where they are.
+func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet, validOnly bool) (ImportReport, error) {
+	a, err := e.authorize(ctx, policies.ObjPerson, policies.ActCreate)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	var rep ImportReport
+	var rows []roster.Row
+	for _, r := range sh.Rows {
+		if len(r.Problems) == 0 {
+			rows = append(rows, r)
+		}
+	}
+	if n := len(sh.Rows) - len(rows); n > 0 && !validOnly {
+		return rep, invalid("import.has_problems", P{"rows": n})
+	}
+	rep.Skipped = len(sh.Rows) - len(rows)
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		u, err := tx.Unit.Get(ctx, unitID)
+		if err != nil {
+			return storageError("read unit", "unit", err)
+		}
+		for _, r := range rows {
+			if err := e.importRow(ctx, tx, u, r, &rep); err != nil {
+				return err
+			}
+		}
+		detail := fmt.Sprintf("created %d updated %d unchanged %d transfers %d skipped %d",
+			rep.Created, rep.Updated, rep.Unchanged, len(rep.Transfers), rep.Skipped)
+		return e.audit(ctx, tx, a, "person.import", fmt.Sprintf("unit:%d", unitID), detail)
+	})
+	if err != nil {
+		return ImportReport{}, err
+	}
+	return rep, nil
+}
+
+// importRow creates, updates or leaves one person. Whether the person is
+// registered elsewhere in the tenant is looked up beyond the clerk's scope,
+// and only that fact is reported.
+func (e *Engine) importRow(ctx context.Context, tx *ent.Tx, u *ent.Unit, r roster.Row, rep *ImportReport) error {
+	hash := e.seal.lookupHash(string(r.Record.IDNumber))
+	old, err := tx.Person.Query().
+		Where(person.TenantID(u.TenantID), person.IDNumberHash(hash)).
+		Only(system(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		c := tx.Person.Create().SetTenantID(u.TenantID).SetUnitID(u.ID).SetIDNumberHash(hash)
+		e.setRecord(c.Mutation(), r.Record)
+		if err := c.Exec(ctx); err != nil {
+			return storageError("create person", "person", err)
+		}
+		rep.Created++
+	case err != nil:
+		return storageError("find person", "person", err)
+	case old.UnitID != u.ID:
+		rep.Transfers = append(rep.Transfers, r.Number)
+	case old.SourceDigest == recordDigest(r.Record):
+		rep.Unchanged++
+	default:
+		upd := tx.Person.UpdateOneID(old.ID)
+		e.setRecord(upd.Mutation(), r.Record)
+		if err := upd.Exec(ctx); err != nil {
+			return storageError("update person", "person", err)
+		}
+		rep.Updated++
+	}
+	return nil
+}
+
+// recordDigest fingerprints an imported record, so that importing the same
+// row again is recognised without decrypting anything.
+func recordDigest(r roster.Record) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%#v", r)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// setRecord writes an imported record into a create or update mutation.
+func (e *Engine) setRecord(m *ent.PersonMutation, r roster.Record) {
+	m.SetName(r.Name)
+	m.SetSex(r.Sex)
+	m.SetIDNumberEnc(e.seal.seal(string(r.IDNumber)))
+	m.SetIDNumberMasked(r.IDNumber.Masked())
+	m.SetEthnicity(string(r.Ethnicity))
+	m.SetPolitical(string(r.Political))
+	m.SetEducation(string(r.Education))
+	m.SetDegree(string(r.Degree))
+	m.SetSchool(r.School)
+	m.SetMajor(r.Major)
+	m.SetTitleSeries(r.TitleSeries)
+	m.SetTitleName(r.TitleName)
+	m.SetTitleMethod(string(r.TitleMethod))
+	m.SetStatus(r.Status)
+	m.SetOverseas(r.Overseas)
+	m.SetPostdoctoral(r.Postdoctoral)
+	m.SetSourceDigest(recordDigest(r))
+	for _, d := range []struct {
+		t     time.Time
+		set   func(time.Time)
+		clear func()
+	}{
+		{r.BirthDate, m.SetBirthDate, m.ClearBirthDate},
+		{r.GraduationDate, m.SetGraduationDate, m.ClearGraduationDate},
+		{r.StartedWork, m.SetStartedWork, m.ClearStartedWork},
+		{r.JoinedUnit, m.SetJoinedUnit, m.ClearJoinedUnit},
+		{r.AppointedDate, m.SetAppointedDate, m.ClearAppointedDate},
+		{r.TitleDate, m.SetTitleDate, m.ClearTitleDate},
+		{r.StatusDate, m.SetStatusDate, m.ClearStatusDate},
+	} {
+		if d.t.IsZero() {
+			d.clear()
+		} else {
+			d.set(d.t)
+		}
+	}
+	if r.PostCategory != "" {
+		m.SetPostCategory(r.PostCategory)
+	} else {
+		m.ClearPostCategory()
+	}
+	if r.PostLevel != 0 {
+		m.SetPostLevel(r.PostLevel)
+	} else {
+		m.ClearPostLevel()
+	}
+	if r.TitleGrade != "" {
+		m.SetTitleGrade(r.TitleGrade)
+	} else {
+		m.ClearTitleGrade()
+	}
+	if r.Mobile != "" {
+		m.SetMobileEnc(e.seal.seal(r.Mobile))
+		m.SetMobileMasked(maskMobile(r.Mobile))
+	} else {
+		m.ClearMobileEnc()
+		m.ClearMobileMasked()
+	}
+}
