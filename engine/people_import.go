@@ -24,13 +24,23 @@ type ImportReport struct {
 	Transfers []int `json:"transfers,omitempty"` // row numbers
 }
 
+// ImportOptions tune an import of people.
+type ImportOptions struct {
+	// ValidOnly imports the rows without problems and leaves the others
+	// out; otherwise a sheet with any problem is refused whole.
+	ValidOnly bool
+	// Progress, when set, is told after each row how many of how many
+	// rows are done.
+	Progress func(done, total int)
+}
+
 // ImportPeople writes the people of a read spreadsheet into a unit, in one
 // transaction. People match by ID number: importing the same file twice
-// changes nothing. Unless validOnly is set, a sheet with any problem is
-// refused whole and nothing is written; with it, the rows with problems are
-// left out. Someone registered in another unit is reported as a transfer
-// and left where they are.
-func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet, validOnly bool) (ImportReport, error) {
+// changes nothing. Unless opts.ValidOnly is set, a sheet with any problem
+// is refused whole and nothing is written; with it, the rows with problems
+// are left out. Someone registered in another unit is reported as a
+// transfer and left where they are.
+func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet, opts ImportOptions) (ImportReport, error) {
 	a, err := e.authorize(ctx, policies.ObjPerson, policies.ActCreate)
 	if err != nil {
 		return ImportReport{}, err
@@ -42,18 +52,21 @@ func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet,
 			rows = append(rows, r)
 		}
 	}
-	if n := len(sh.Rows) - len(rows); n > 0 && !validOnly {
+	if n := len(sh.Rows) - len(rows); n > 0 && !opts.ValidOnly {
 		return rep, invalid("import.has_problems", P{"rows": n})
 	}
-	rep.Skipped = len(sh.Rows) - len(rows)
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		u, err := tx.Unit.Get(ctx, unitID)
 		if err != nil {
 			return storageError("read unit", "unit", err)
 		}
-		for _, r := range rows {
+		rep = ImportReport{Skipped: len(sh.Rows) - len(rows)}
+		for i, r := range rows {
 			if err := e.importRow(ctx, tx, u, r, &rep); err != nil {
 				return err
+			}
+			if opts.Progress != nil {
+				opts.Progress(i+1, len(rows))
 			}
 		}
 		detail := fmt.Sprintf("created %d updated %d unchanged %d transfers %d skipped %d",

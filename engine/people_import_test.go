@@ -43,14 +43,14 @@ func TestImportRosters(t *testing.T) {
 				}
 				clerk := f.As(t, ent.CreditCode)
 				unitID := f.UnitID(t, ent.CreditCode)
-				rep, err := e.ImportPeople(clerk, unitID, sh, false)
+				rep, err := e.ImportPeople(clerk, unitID, sh, engine.ImportOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				if rep.Created != len(sh.Rows) || rep.Updated+rep.Unchanged+len(rep.Transfers) != 0 {
 					t.Errorf("first import: got %+v, want %d created", rep, len(sh.Rows))
 				}
-				again, err := e.ImportPeople(clerk, unitID, sh, false)
+				again, err := e.ImportPeople(clerk, unitID, sh, engine.ImportOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -88,13 +88,13 @@ func TestImportRefusals(t *testing.T) {
 		bad := roster.Row{Number: 4, Problems: []roster.Problem{{Row: 4, Code: "roster.id.check"}}}
 		sh := &roster.Sheet{Rows: []roster.Row{fresh, transfer, bad}}
 
-		_, err := e.ImportPeople(clerk, unitID, sh, false)
+		_, err := e.ImportPeople(clerk, unitID, sh, engine.ImportOptions{})
 		wantKind(t, err, engine.KindInvalid, "import.has_problems")
 		if page, _ := e.People(clerk, engine.PeopleFilter{}); page.Total != 0 {
 			t.Fatalf("a refused import wrote %d people", page.Total)
 		}
 
-		rep, err := e.ImportPeople(clerk, unitID, sh, true)
+		rep, err := e.ImportPeople(clerk, unitID, sh, engine.ImportOptions{ValidOnly: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,9 +105,9 @@ func TestImportRefusals(t *testing.T) {
 		if err != nil || hospital.Total != 1 {
 			t.Errorf("the transferred person left the hospital: %+v (%v)", hospital, err)
 		}
-		_, err = e.ImportPeople(f.As(t, stateHealthWJ), unitID, sh, true)
+		_, err = e.ImportPeople(f.As(t, stateHealthWJ), unitID, sh, engine.ImportOptions{ValidOnly: true})
 		wantKind(t, err, engine.KindPermissionDenied, "")
-		_, err = e.ImportPeople(f.As(t, stateHospital), unitID, sh, true)
+		_, err = e.ImportPeople(f.As(t, stateHospital), unitID, sh, engine.ImportOptions{ValidOnly: true})
 		wantKind(t, err, engine.KindNotFound, "")
 	})
 }

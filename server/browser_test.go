@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
+	"github.com/zhicheng-hr/zhicheng/engine/roster"
 	"github.com/zhicheng-hr/zhicheng/tenants"
 )
 
@@ -363,4 +364,68 @@ func TestBrowserEscapesText(t *testing.T) {
 	if imgs != 0 || b.alerts.Load() != 0 {
 		t.Errorf("markup ran: %d img elements, %d alerts", imgs, b.alerts.Load())
 	}
+}
+
+// TestBrowserImport uploads an enterprise's roster through the import
+// page, watches the job, and reads the outcome; then uploads files with
+// problems and reads the errors.
+func TestBrowserImport(t *testing.T) {
+	b := newBrowser(t)
+	ent := tenants.DemoEnterprises[1]
+	b.login(ent.CreditCode)
+	b.click(`a[href$="/people"]`, "#people-import")
+	b.click("#people-import", "#import-form")
+	b.screenshot("import")
+
+	roster := filepath.Join("..", "engine", "roster", "testdata", ent.Name+".xlsx")
+	abs, err := filepath.Abs(roster)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.run(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{abs}))
+	b.click("#import-submit", "main h1")
+	b.run(chromedp.WaitVisible(chromedp.CSS("#import-report")))
+	rows := importedRows(t, abs)
+	if got := b.text("#import-report"); !strings.Contains(got, fmt.Sprintf("新增 %d 人", rows)) {
+		t.Errorf("report: got %q, want %d created", got, rows)
+	}
+	b.screenshot("import-done")
+
+	// A check character changed from X to 1: the row is refused and the
+	// page names row 2 and the column.
+	bad := filepath.Join(t.TempDir(), "名单.csv")
+	os.WriteFile(bad, []byte("姓名,身份证号码,性别\n张三,110105194912310021,女\n"), 0o600)
+	b.click(`a[href$="/people/import"]`, "#import-form")
+	b.run(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{bad}))
+	b.click("#import-submit", "main h1")
+	b.run(chromedp.WaitVisible(chromedp.CSS("#import-problems")))
+	if got := b.text("#import-problems tbody"); !strings.Contains(got, "2") || !strings.Contains(got, "身份证号码") {
+		t.Errorf("problems: got %q, want row 2 and the ID column", got)
+	}
+
+	pdf := filepath.Join(t.TempDir(), "名单.xlsx")
+	os.WriteFile(pdf, []byte("%PDF-1.4\n%not a workbook\n"), 0o600)
+	b.click(`a[href$="/people/import"]`, "#import-form")
+	b.run(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{pdf}))
+	b.click("#import-submit", "main h1")
+	b.run(chromedp.WaitVisible(chromedp.CSS("#import-file-error")))
+	if got := b.text("#import-file-error"); !strings.Contains(got, ".xlsx") {
+		t.Errorf("wrong content: got %q, want advice to save as .xlsx", got)
+	}
+}
+
+// importedRows counts the data rows of a roster with the roster reader.
+func importedRows(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	sh, err := roster.Read(f, fi.Size(), filepath.Base(path), roster.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(sh.Rows)
 }

@@ -95,6 +95,11 @@ func (c *console) routes(r *mux.Router) {
 	r.Handle("/units/{id:[0-9]+}/edit", c.auth(c.editUnit)).Methods(get)
 	r.Handle("/units/{id:[0-9]+}/edit", c.auth(c.updateUnit)).Methods(post)
 	r.Handle("/people", c.auth(c.people)).Methods(get)
+	r.Handle("/people/import", c.auth(c.importPage)).Methods(get)
+	r.Handle("/people/import", c.auth(c.upload)).Methods(post)
+	r.Handle("/people/import/{job:[0-9a-f]+}", c.auth(c.importJob)).Methods(get)
+	r.Handle("/people/import/{job:[0-9a-f]+}/errors.xlsx", c.auth(c.importErrors)).Methods(get)
+	r.Handle("/people/template.xlsx", c.auth(c.template)).Methods(get)
 	r.Handle("/declarations", c.auth(c.declarations)).Methods(get)
 	r.Handle("/declarations", c.auth(c.createDeclaration)).Methods(post)
 	r.Handle("/declarations/new", c.auth(c.newDeclaration)).Methods(get)
@@ -217,7 +222,9 @@ type view struct {
 	Nav    string // the menu entry of the page
 	Error  string // a message for the whole page
 	Notice string // a confirmation for the whole page
-	Data   any
+	// Refresh reloads the page every second, while a job runs.
+	Refresh bool
+	Data    any
 
 	loc *i18n.Localizer
 	cat *catalog

@@ -12,6 +12,7 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
+	"github.com/zhicheng-hr/zhicheng/engine/roster"
 	"github.com/zhicheng-hr/zhicheng/tenants"
 )
 
@@ -236,5 +237,24 @@ func TestConsoleEditUnit(t *testing.T) {
 	other.login("12433100400092813K")
 	if status, _, _ := other.do(http.MethodGet, path, nil, nil); status != http.StatusNotFound {
 		t.Errorf("another unit's clerk: got %d, want 404", status)
+	}
+}
+
+// TestConsoleTemplate downloads the import template: a workbook that the
+// import reads back as its one example row, without problems.
+func TestConsoleTemplate(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	p.login(tenants.DemoEnterprises[0].CreditCode)
+	status, _, body := p.do(http.MethodGet, "/people/template.xlsx", nil, nil)
+	if status != http.StatusOK {
+		t.Fatalf("got %d", status)
+	}
+	sh, err := roster.Read(strings.NewReader(body), int64(len(body)), "template.xlsx", roster.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sh.Rows) != 1 || len(sh.Problems()) != 0 {
+		t.Errorf("got %d rows with problems %v, want the one example row", len(sh.Rows), sh.Problems())
 	}
 }

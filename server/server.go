@@ -37,6 +37,7 @@ type server struct {
 	metrics  *metrics
 	router   *mux.Router
 	console  *console
+	jobs     *jobs
 }
 
 // New returns the HTTP handler of the server. It fails when cfg lacks the
@@ -71,6 +72,7 @@ func newServer(cfg Config) (*server, error) {
 	if s.metrics, err = newMetrics(reg); err != nil {
 		return nil, err
 	}
+	s.jobs = newJobs()
 	if s.console, err = newConsole(s); err != nil {
 		return nil, err
 	}
