@@ -11,6 +11,11 @@ package contract
 
 import "context"
 
+// Version is the version of this contract. It is the protocol version of
+// the plugin handshake and the "v1" of the gRPC package zhicheng.sync.v1,
+// and changes only with an incompatible change to either.
+const Version = 1
+
 // Source reads one prefecture's institution personnel system.
 //
 // Each method returns everything the source holds for its kind; unitCode,

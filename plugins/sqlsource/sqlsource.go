@@ -1,11 +1,15 @@
-// Package sqlsource reads an institution personnel system's SQL export
-// (tables zgbm, dw, gwsz and ry) and gives it to zhicheng as a
-// contract.Source. The export may live in a SQLite file or in a MySQL or
-// MariaDB database.
+// Package sqlsource reads an institution personnel system's SQL database
+// and gives it to zhicheng as a contract.Source. A Mapping says which
+// tables and columns hold which fields and how to translate their values;
+// the default is the mapping of the Xiangxi export (tables zgbm, dw, gwsz
+// and ry). The database may be a SQLite file or a MySQL or MariaDB
+// database. Plugin is the configurable source that the zhicheng-sync-sql
+// plugin serves.
 //
 // Text columns that are NULL become empty strings and integer columns that
 // are NULL become 0; surrounding spaces are trimmed. Every answer is ordered
-// by its key, so that two reads of the same export give the same result.
+// by the columns of its key, as the database orders their values, so that
+// two reads of the same database give the same result.
 package sqlsource
 
 import (
@@ -14,7 +18,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/go-sql-driver/mysql"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -32,20 +35,35 @@ type Source struct {
 
 var _ contract.Source = (*Source)(nil)
 
-// New returns a Source that reads the export from db. The caller keeps
-// ownership of db: Close leaves it open.
+// New returns a Source that reads the Xiangxi export from db. The caller
+// keeps ownership of db: Close leaves it open.
 func New(db *sql.DB) *Source {
-	return &Source{db: db, schema: exportSchema()}
+	sc, err := ExportMapping().schema()
+	if err != nil {
+		panic("sqlsource: export mapping: " + err.Error())
+	}
+	return &Source{db: db, schema: sc}
 }
 
-// Open connects to the export and checks that the database answers.
+// Open connects to the Xiangxi export and checks that the database
+// answers. It is OpenMapped with ExportMapping.
+func Open(driver, dsn string) (*Source, error) {
+	return OpenMapped(driver, dsn, ExportMapping())
+}
+
+// OpenMapped connects to the database that driver and dsn name, to read it
+// through mapping m, and checks that the database answers.
 //
 // For driver "sqlite", dsn is the path of the SQLite file, which is opened
 // read-only. For driver "mysql", dsn is a go-sql-driver/mysql DSN such as
-// "user:password@tcp(host:3306)/db"; Open sets the connection character set
-// to utf8mb4, which names outside the Basic Multilingual Plane need. Any
-// other driver is an error.
-func Open(driver, dsn string) (*Source, error) {
+// "user:password@tcp(host:3306)/db"; OpenMapped sets the connection
+// character set to utf8mb4, which names outside the Basic Multilingual
+// Plane need. Any other driver is an error. Errors never quote a MySQL DSN.
+func OpenMapped(driver, dsn string, m *Mapping) (*Source, error) {
+	sc, err := m.schema()
+	if err != nil {
+		return nil, fmt.Errorf("open source: mapping: %w", err)
+	}
 	db, err := openDB(driver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open source: %w", err)
@@ -54,10 +72,7 @@ func Open(driver, dsn string) (*Source, error) {
 		db.Close()
 		return nil, fmt.Errorf("open source: %w", err)
 	}
-
-	s := New(db)
-	s.owned = true
-	return s, nil
+	return &Source{db: db, schema: sc, owned: true}, nil
 }
 
 // openDB returns a handle on the database that driver and dsn name.
@@ -79,12 +94,17 @@ func sqliteReadOnly(path string) string {
 	return "file:" + u.EscapedPath() + "?mode=ro&_pragma=busy_timeout(5000)"
 }
 
+// errDSN reports a MySQL DSN that does not parse. The driver's own
+// message is dropped: for a DSN that is malformed, it may quote part of
+// the password.
+var errDSN = errors.New("not a valid MySQL DSN (user:password@tcp(host:3306)/database)")
+
 // openMySQL returns a handle on the MySQL or MariaDB database named by dsn,
 // speaking utf8mb4.
 func openMySQL(dsn string) (*sql.DB, error) {
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
-		return nil, err
+		return nil, errDSN
 	}
 	if err := cfg.Apply(mysql.Charset("utf8mb4", "")); err != nil {
 		return nil, err
@@ -110,8 +130,7 @@ func (s *Source) Close() error {
 
 // Departments returns every competent department, ordered by code.
 func (s *Source) Departments(ctx context.Context) ([]contract.Department, error) {
-	q, args := s.schema.departments.query(nil)
-	ds, err := queryAll(ctx, s.db, q, args, scanDepartment)
+	ds, err := readAll(ctx, s.db, s.schema.departments, nil)
 	if err != nil {
 		return nil, fmt.Errorf("read departments: %w", err)
 	}
@@ -122,8 +141,7 @@ func (s *Source) Departments(ctx context.Context) ([]contract.Department, error)
 // unitCode is empty, ordered by credit code.
 func (s *Source) Units(ctx context.Context, unitCode string) ([]contract.Unit, error) {
 	t := s.schema.units
-	q, args := t.query(t.unitFilter(unitCode))
-	us, err := queryAll(ctx, s.db, q, args, scanUnit)
+	us, err := readAll(ctx, s.db, t, t.unitFilter(unitCode))
 	if err != nil {
 		return nil, fmt.Errorf("read units: %w", err)
 	}
@@ -134,8 +152,7 @@ func (s *Source) Units(ctx context.Context, unitCode string) ([]contract.Unit, e
 // is empty, ordered by person number. Retired people are included.
 func (s *Source) People(ctx context.Context, unitCode string) ([]contract.Person, error) {
 	t := s.schema.people
-	q, args := t.query(t.unitFilter(unitCode))
-	ps, err := queryAll(ctx, s.db, q, args, scanPerson)
+	ps, err := readAll(ctx, s.db, t, t.unitFilter(unitCode))
 	if err != nil {
 		return nil, fmt.Errorf("read people: %w", err)
 	}
@@ -147,109 +164,63 @@ func (s *Source) People(ctx context.Context, unitCode string) ([]contract.Person
 func (s *Source) Posts(ctx context.Context, year int, unitCode string) ([]contract.Post, error) {
 	t := s.schema.posts
 	filters := append([]filter{{column: t.year, value: year}}, t.unitFilter(unitCode)...)
-	q, args := t.query(filters)
-	ps, err := queryAll(ctx, s.db, q, args, scanPost)
+	ps, err := readAll(ctx, s.db, t, filters)
 	if err != nil {
 		return nil, fmt.Errorf("read posts: %w", err)
 	}
 	return ps, nil
 }
 
-// queryAll runs query and scans every row with scan. It returns either all
-// rows or an error, never part of the rows.
-func queryAll[T any](ctx context.Context, db *sql.DB, query string, args []any,
-	scan func(*sql.Rows) (T, error)) ([]T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+// Check checks that the database answers and holds the tables and
+// columns of the mapping, without reading any row.
+func (s *Source) Check(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("check source: %w", err)
+	}
+	probes := []struct{ kind, query string }{
+		{"departments", s.schema.departments.probe()},
+		{"units", s.schema.units.probe()},
+		{"people", s.schema.people.probe()},
+		{"posts", s.schema.posts.probe()},
+	}
+	for _, p := range probes {
+		rows, err := s.db.QueryContext(ctx, p.query)
+		if err != nil {
+			return fmt.Errorf("check source: %s: %w", p.kind, err)
+		}
+		rows.Close()
+	}
+	return nil
+}
+
+// readAll reads the rows of t that match filters and makes a record of
+// each. It returns either all records or an error, never part of them.
+func readAll[T any](ctx context.Context, db *sql.DB, t table[T], filters []filter) ([]T, error) {
+	q, args := t.query(filters)
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 
+	vals := make([]any, len(t.columns))
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
 	var out []T
 	for rows.Next() {
-		v, err := scan(rows)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		r, err := t.record(vals)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
-}
-
-func scanDepartment(rows *sql.Rows) (contract.Department, error) {
-	var d contract.Department
-	err := rows.Scan(text(&d.Code), text(&d.Name), text(&d.Region))
-	return d, err
-}
-
-func scanUnit(rows *sql.Rows) (contract.Unit, error) {
-	var u contract.Unit
-	err := rows.Scan(text(&u.CreditCode), text(&u.Name), text(&u.Kind), text(&u.Funding),
-		text(&u.Sector), text(&u.Region), text(&u.DepartmentCode),
-		text(&u.ContactName), text(&u.ContactPhone), text(&u.Address))
-	return u, err
-}
-
-func scanPost(rows *sql.Rows) (contract.Post, error) {
-	var p contract.Post
-	err := rows.Scan(text(&p.UnitCode), number(&p.Year), text(&p.Category), number(&p.Level),
-		number(&p.Approved))
-	return p, err
-}
-
-func scanPerson(rows *sql.Rows) (contract.Person, error) {
-	var p contract.Person
-	err := rows.Scan(text(&p.SourceID), text(&p.UnitCode), text(&p.Name), text(&p.Sex),
-		text(&p.IDNumber), text(&p.BirthDate), text(&p.Ethnicity), text(&p.Political),
-		text(&p.Education), text(&p.Degree), text(&p.School), text(&p.Major),
-		text(&p.GraduationDate), text(&p.StartedWork), text(&p.JoinedUnit),
-		text(&p.PostCategory), number(&p.PostLevel), text(&p.AppointedDate),
-		text(&p.TitleSeries), text(&p.TitleName), text(&p.TitleGrade), text(&p.TitleDate),
-		text(&p.TitleMethod), text(&p.Status), text(&p.LeftDate), text(&p.Mobile))
-	return p, err
-}
-
-// textScanner scans a nullable text column into a string.
-type textScanner struct{ dst *string }
-
-// text returns a scan destination that stores a text column in dst, with
-// NULL as "" and surrounding spaces trimmed.
-func text(dst *string) *textScanner {
-	return &textScanner{dst: dst}
-}
-
-// Scan implements sql.Scanner.
-func (t *textScanner) Scan(src any) error {
-	var ns sql.NullString
-	if err := ns.Scan(src); err != nil {
-		return err
-	}
-	*t.dst = strings.TrimSpace(ns.String)
-	return nil
-}
-
-// errNotInteger reports a value that does not fit an integer column. It
-// does not quote the value, which may be personal data.
-var errNotInteger = errors.New("not an integer")
-
-// numberScanner scans a nullable integer column into an int.
-type numberScanner struct{ dst *int }
-
-// number returns a scan destination that stores an integer column in dst,
-// with NULL as 0.
-func number(dst *int) *numberScanner {
-	return &numberScanner{dst: dst}
-}
-
-// Scan implements sql.Scanner.
-func (n *numberScanner) Scan(src any) error {
-	var ni sql.NullInt64
-	if err := ni.Scan(src); err != nil {
-		return errNotInteger
-	}
-	*n.dst = int(ni.Int64)
-	return nil
 }

@@ -390,7 +390,7 @@ func editedExport(t *testing.T, stmts ...string) *sqlsource.Source {
 	return openSQLite(t, path)
 }
 
-func openSQLite(t *testing.T, path string) *sqlsource.Source {
+func openSQLite(t testing.TB, path string) *sqlsource.Source {
 	t.Helper()
 	s, err := sqlsource.Open("sqlite", path)
 	if err != nil {
