@@ -9,9 +9,9 @@ PKGS        := ./...
 run:
 	$(GO) run ./cmd/zhicheng demo
 
-## build: build the binary into bin/
+## build: build the server, the reference sync plugin and the plugin checker into bin/
 build:
-	$(GO) build -o bin/zhicheng ./cmd/zhicheng
+	$(GO) build -o bin/ ./cmd/zhicheng ./cmd/zhicheng-sync-sql ./cmd/zhicheng-plugin-check
 
 ## test: run every test; MySQL runs use MariaDB at 127.0.0.1:3306 when it answers
 test:
@@ -28,9 +28,9 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) run $(STATICCHECK) $(PKGS)
 
-## generate: regenerate the ent client from ent/schema
+## generate: regenerate the ent client and the sync plugins' gRPC code (needs protoc)
 generate:
-	$(GO) generate ./ent/...
+	$(GO) generate ./ent/... ./plugins/...
 
 clean:
 	rm -rf bin data

@@ -6,6 +6,8 @@
 //	zhicheng serve   [--addr 127.0.0.1:8080] [--db URL] [--data-key-file FILE]
 //	zhicheng demo    [same flags]  load the demo tenant 湘西州 if missing, then serve
 //	zhicheng migrate [--db URL]    create or upgrade the database schema, then exit
+//	zhicheng sync    --tenant KEY [--plugin FILE] [--config key=value]... [--year N]
+//	                               read the tenant's institution system through a plugin
 //
 // Every flag may also be given in the environment: ZHICHENG_ADDR,
 // ZHICHENG_DB, ZHICHENG_DATA_KEY_FILE. The database URL is a file path
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, out io.Writer, log *slog.Logger) er
 		return demo(ctx, opts, out, log)
 	case "migrate":
 		return migrate(ctx, opts, out, log)
+	case "sync":
+		return syncTenant(ctx, opts, out, log)
 	}
-	return fmt.Errorf("unknown command %q: want serve, demo or migrate", cmd)
+	return fmt.Errorf("unknown command %q: want serve, demo, migrate or sync", cmd)
 }

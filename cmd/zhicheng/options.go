@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 )
@@ -17,6 +19,30 @@ type options struct {
 	addr    string
 	db      string
 	keyFile string
+	sync    syncOptions
+}
+
+// syncOptions are the flags of `zhicheng sync`.
+type syncOptions struct {
+	tenant string
+	plugin string
+	year   int
+	config configFlag
+}
+
+// configFlag collects repeated --config key=value flags.
+type configFlag map[string]string
+
+func (c configFlag) String() string { return fmt.Sprint(len(c), " entries") }
+
+// Set adds one key=value entry.
+func (c configFlag) Set(s string) error {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok || k == "" {
+		return fmt.Errorf("want key=value, got %q", s)
+	}
+	c[k] = v
+	return nil
 }
 
 // parseOptions reads the flags of a command; each flag's default comes
@@ -29,6 +55,14 @@ func parseOptions(cmd string, args []string) (options, error) {
 		"database: an SQLite file path, or mysql://user:pass@tcp(host:3306)/db")
 	fset.StringVar(&o.keyFile, "data-key-file", env("ZHICHENG_DATA_KEY_FILE", "data/zhicheng.key"),
 		"file with the key that encrypts ID and phone numbers; created if missing")
+	if cmd == "sync" {
+		o.sync.config = configFlag{}
+		fset.StringVar(&o.sync.tenant, "tenant", "", "key of the tenant to sync, e.g. xiangxi")
+		fset.StringVar(&o.sync.plugin, "plugin", env("ZHICHENG_SYNC_PLUGIN", "bin/zhicheng-sync-sql"),
+			"the sync plugin executable")
+		fset.IntVar(&o.sync.year, "year", time.Now().Year(), "year of the approved posts to read")
+		fset.Var(o.sync.config, "config", "plugin configuration as key=value; repeatable")
+	}
 	if err := fset.Parse(args); err != nil {
 		return o, err
 	}
