@@ -34,6 +34,9 @@ type SyncCounts struct {
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
 	Refused   int `json:"refused"`
+	// Left counts people of the source's units that the source no longer
+	// has: they are marked as left, never deleted.
+	Left int `json:"left,omitempty"`
 }
 
 // Refusal is a source record that failed validation and was not applied.
@@ -256,7 +259,9 @@ const bulkSize = 400
 
 func (s *syncer) people(ctx context.Context, in SyncInput) error {
 	existing, err := s.tx.Person.Query().Where(person.TenantID(s.tenantID)).
-		Select(person.FieldID, person.FieldIDNumberHash, person.FieldSourceDigest).All(ctx)
+		Select(person.FieldID, person.FieldUnitID, person.FieldIDNumberHash, person.FieldSourceDigest,
+			person.FieldStatus, person.FieldTitleSeries, person.FieldTitleName, person.FieldTitleGrade,
+			person.FieldTitleDate, person.FieldTitleMethod).All(ctx)
 	if err != nil {
 		return internal("read people", err)
 	}
@@ -287,7 +292,11 @@ func (s *syncer) people(ctx context.Context, in SyncInput) error {
 		case old.SourceDigest == r.digest:
 			c.Unchanged++
 		default:
-			if err := r.update(s.tx.Person.UpdateOneID(old.ID)).Exec(ctx); err != nil {
+			upd := r.update(s.tx.Person.UpdateOneID(old.ID))
+			if titleComplete(old) {
+				keepTitle(upd.Mutation())
+			}
+			if err := upd.Exec(ctx); err != nil {
 				return internal("update person", err)
 			}
 			c.Updated++
@@ -299,7 +308,47 @@ func (s *syncer) people(ctx context.Context, in SyncInput) error {
 			return internal("create people", err)
 		}
 	}
+	return s.markLeft(ctx, existing, seen)
+}
+
+// markLeft marks as left the serving people of the source's units whom the
+// source no longer sends. Their digest is cleared, so that a person who
+// comes back is updated, not taken as unchanged.
+func (s *syncer) markLeft(ctx context.Context, existing []*ent.Person, seen map[string]bool) error {
+	synced := map[int]bool{}
+	for _, id := range s.unitIDs {
+		synced[id] = true
+	}
+	now := s.e.now()
+	for _, p := range existing {
+		if seen[p.IDNumberHash] || !synced[p.UnitID] || p.Status != domain.PersonServing {
+			continue
+		}
+		err := s.tx.Person.UpdateOneID(p.ID).SetStatus(domain.PersonLeft).
+			SetStatusDate(now).SetSourceDigest("").Exec(ctx)
+		if err != nil {
+			return internal("mark person left", err)
+		}
+		s.rep.People.Left++
+	}
 	return nil
+}
+
+// titleComplete reports whether this system holds a person's whole title:
+// series, title, grade, date and how it was obtained. A sync then leaves
+// the title as it is.
+func titleComplete(p *ent.Person) bool {
+	return p.TitleSeries != "" && p.TitleName != "" && p.TitleGrade != nil &&
+		p.TitleDate != nil && p.TitleMethod != ""
+}
+
+// keepTitle takes the title fields out of a sync's update.
+func keepTitle(m *ent.PersonMutation) {
+	m.ResetTitleSeries()
+	m.ResetTitleName()
+	m.ResetTitleGrade()
+	m.ResetTitleDate()
+	m.ResetTitleMethod()
 }
 
 func (s *syncer) posts(ctx context.Context, in SyncInput) error {
