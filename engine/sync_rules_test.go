@@ -105,4 +105,3 @@ func adminOf(t *testing.T, e *engine.Engine, ten engine.Tenant) context.Context 
 	}
 	return domain.WithActor(context.Background(), s.Actor)
 }
-
