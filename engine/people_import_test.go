@@ -10,6 +10,7 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
 	"github.com/zhicheng-hr/zhicheng/engine/roster"
+	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/tenants"
 )
 
@@ -108,6 +109,55 @@ func TestImportRefusals(t *testing.T) {
 		_, err = e.ImportPeople(f.As(t, stateHealthWJ), unitID, sh, engine.ImportOptions{ValidOnly: true})
 		wantKind(t, err, engine.KindPermissionDenied, "")
 		_, err = e.ImportPeople(f.As(t, stateHospital), unitID, sh, engine.ImportOptions{ValidOnly: true})
+		wantKind(t, err, engine.KindNotFound, "")
+	})
+}
+
+// TestPersonPageAndReveal checks a person's record, what it lacks for an
+// application, and that seeing the whole ID number is logged.
+func TestPersonPageAndReveal(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		e := f.Engine
+		clerk := f.As(t, stateHospital)
+		find := func(id string) int {
+			t.Helper()
+			page, err := e.People(clerk, engine.PeopleFilter{Query: id})
+			if err != nil || page.Total != 1 {
+				t.Fatalf("find %s: %+v %v", id, page, err)
+			}
+			return page.Items[0].ID
+		}
+		// 鲁燕 (export person 4000450001) has every field an application reads.
+		lu := find("433122199609269681")
+		d, err := e.Person(clerk, lu)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Name != "鲁燕" || d.School != "中南大学" || len(d.Missing) != 0 {
+			t.Errorf("got %s from %s missing %v, want 鲁燕 from 中南大学 missing nothing", d.Name, d.School, d.Missing)
+		}
+		// 彭秀勇 (4000450080) has no graduation school in the export.
+		d, err = e.Person(clerk, find("422801198306128549"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Missing) != 1 || d.Missing[0] != "school" {
+			t.Errorf("got missing %v, want [school]", d.Missing)
+		}
+
+		r, err := e.RevealPerson(clerk, lu)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.IDNumber != "433122199609269681" || r.Mobile != "13800007024" {
+			t.Errorf("got %+v", r)
+		}
+		n, err := e.Client().AuditEvent.Query().Where(auditevent.Event("person.reveal")).Count(f.As(t, tenants.DemoAdmin))
+		if err != nil || n != 1 {
+			t.Errorf("got %d reveal entries (%v), want 1", n, err)
+		}
+		_, err = e.RevealPerson(f.As(t, tcmHospital), lu)
 		wantKind(t, err, engine.KindNotFound, "")
 	})
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -110,4 +111,107 @@ func personSummary(p *ent.Person) PersonSummary {
 		s.Unit = unitRef(p.Edges.Unit)
 	}
 	return s
+}
+
+// PersonDetail is a person's whole record as their page shows it: ID and
+// phone numbers still masked (RevealPerson shows them whole), and the
+// fields that a title application will need but the record lacks.
+type PersonDetail struct {
+	PersonSummary
+	Ethnicity      string     `json:"ethnicity,omitempty"`
+	Political      string     `json:"political,omitempty"`
+	Degree         string     `json:"degree,omitempty"`
+	School         string     `json:"school,omitempty"`
+	Major          string     `json:"major,omitempty"`
+	GraduationDate *time.Time `json:"graduation_date,omitempty"`
+	StartedWork    *time.Time `json:"started_work,omitempty"`
+	JoinedUnit     *time.Time `json:"joined_unit,omitempty"`
+	AppointedDate  *time.Time `json:"appointed_date,omitempty"`
+	TitleDate      *time.Time `json:"title_date,omitempty"`
+	TitleMethod    string     `json:"title_method,omitempty"`
+	StatusDate     *time.Time `json:"status_date,omitempty"`
+	Overseas       bool       `json:"overseas"`
+	Postdoctoral   bool       `json:"postdoctoral"`
+	// Missing names the fields an evaluation application reads that the
+	// record lacks (完善度).
+	Missing []string `json:"missing,omitempty"`
+}
+
+// Person returns a person in the actor's charge.
+func (e *Engine) Person(ctx context.Context, id int) (PersonDetail, error) {
+	if _, err := e.authorize(ctx, policies.ObjPerson, policies.ActRead); err != nil {
+		return PersonDetail{}, err
+	}
+	p, err := e.client.Person.Query().Where(person.ID(id)).WithUnit().Only(ctx)
+	if err != nil {
+		return PersonDetail{}, storageError("read person", "person", err)
+	}
+	d := PersonDetail{
+		PersonSummary: personSummary(p), Ethnicity: p.Ethnicity, Political: p.Political,
+		Degree: p.Degree, School: p.School, Major: p.Major, GraduationDate: p.GraduationDate,
+		StartedWork: p.StartedWork, JoinedUnit: p.JoinedUnit, AppointedDate: p.AppointedDate,
+		TitleDate: p.TitleDate, TitleMethod: p.TitleMethod, StatusDate: p.StatusDate,
+		Overseas: p.Overseas, Postdoctoral: p.Postdoctoral,
+	}
+	d.Missing = missingForApplication(p)
+	return d, nil
+}
+
+// missingForApplication lists, by field key, what an evaluation
+// application reads (DOMAIN.md §5: education, years since graduation and
+// in the present grade, the post held) that the record lacks.
+func missingForApplication(p *ent.Person) []string {
+	var out []string
+	for _, f := range []struct {
+		key     string
+		missing bool
+	}{
+		{"education", p.Education == ""},
+		{"school", p.School == ""},
+		{"major", p.Major == ""},
+		{"graduation_date", p.GraduationDate == nil},
+		{"started_work", p.StartedWork == nil},
+		{"post_level", p.PostCategory == nil || p.PostLevel == nil},
+		{"title_series", p.TitleSeries == ""},
+		{"title_name", p.TitleName == ""},
+		{"title_grade", p.TitleGrade == nil},
+		{"title_date", p.TitleDate == nil},
+	} {
+		if f.missing {
+			out = append(out, f.key)
+		}
+	}
+	return out
+}
+
+// Revealed is a person's ID and mobile numbers in full.
+type Revealed struct {
+	IDNumber string `json:"id_number"`
+	Mobile   string `json:"mobile,omitempty"`
+}
+
+// RevealPerson returns a person's ID and mobile numbers whole. Seeing them
+// is an action of consequence: it is in the audit log.
+func (e *Engine) RevealPerson(ctx context.Context, id int) (Revealed, error) {
+	a, err := e.authorize(ctx, policies.ObjPerson, policies.ActRead)
+	if err != nil {
+		return Revealed{}, err
+	}
+	var out Revealed
+	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		p, err := tx.Person.Get(ctx, id)
+		if err != nil {
+			return storageError("read person", "person", err)
+		}
+		if out.IDNumber, err = e.seal.open(p.IDNumberEnc); err != nil {
+			return internal("open ID number", err)
+		}
+		if len(p.MobileEnc) > 0 {
+			if out.Mobile, err = e.seal.open(p.MobileEnc); err != nil {
+				return internal("open mobile", err)
+			}
+		}
+		return e.audit(ctx, tx, a, "person.reveal", fmt.Sprintf("person:%d", id), "")
+	})
+	return out, err
 }

@@ -50,6 +50,19 @@ func (s *sealer) seal(plain string) []byte {
 	return s.aead.Seal(nonce, nonce, []byte(plain), nil)
 }
 
+// open decrypts what seal returned.
+func (s *sealer) open(sealed []byte) (string, error) {
+	n := s.aead.NonceSize()
+	if len(sealed) < n {
+		return "", errors.New("sealed value too short")
+	}
+	plain, err := s.aead.Open(nil, sealed[:n], sealed[n:], nil)
+	if err != nil {
+		return "", fmt.Errorf("open sealed value: %w", err)
+	}
+	return string(plain), nil
+}
+
 // lookupHash returns the keyed hash of v, hex-encoded.
 func (s *sealer) lookupHash(v string) string {
 	m := hmac.New(sha256.New, s.hashKey)

@@ -5,9 +5,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
@@ -256,5 +259,68 @@ func TestConsoleTemplate(t *testing.T) {
 	}
 	if len(sh.Rows) != 1 || len(sh.Problems()) != 0 {
 		t.Errorf("got %d rows with problems %v, want the one example row", len(sh.Rows), sh.Problems())
+	}
+}
+
+// TestConsoleExportMasked exports the clerk's people: every one of the
+// unit, ID numbers masked.
+func TestConsoleExportMasked(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	p.login("124331004000453123")
+	status, _, body := p.do(http.MethodGet, "/people/export.xlsx", nil, nil)
+	if status != http.StatusOK {
+		t.Fatalf("got %d", status)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 328 people of 州人民医院 in the export, and the header.
+	if len(rows) != 329 {
+		t.Fatalf("got %d rows, want 329", len(rows))
+	}
+	masked := regexp.MustCompile(`^\d{6}\*{8}[0-9X]{4}$`)
+	for _, r := range rows[1:] {
+		if !masked.MatchString(r[2]) {
+			t.Fatalf("ID cell %q is not masked", r[2])
+		}
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	for in, want := range map[string]string{
+		"=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1", "-1": "'-1", "@SUM(A1)": "'@SUM(A1)",
+		"张三": "张三", "": "", "1+1": "1+1",
+	} {
+		if got := neutralise(in); got != want {
+			t.Errorf("neutralise(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestConsoleReveal shows a person masked, then whole after the logged
+// reveal.
+func TestConsoleReveal(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	f := env.fixture
+	page, err := f.Engine.People(f.As(t, "124331004000453123"), engine.PeopleFilter{Query: "433122199609269681"})
+	if err != nil || page.Total != 1 {
+		t.Fatal(page, err)
+	}
+	id := itoa(page.Items[0].ID)
+	p := env.forms(t)
+	p.login("124331004000453123")
+	_, _, body := p.do(http.MethodGet, "/people/"+id, nil, nil)
+	if strings.Contains(body, "433122199609269681") || !strings.Contains(body, "433122********9681") {
+		t.Errorf("person page does not mask the ID number")
+	}
+	_, _, body = p.do(http.MethodPost, "/people/"+id+"/reveal", url.Values{}, nil)
+	if !strings.Contains(body, "433122199609269681") || !strings.Contains(body, "13800007024") {
+		t.Errorf("reveal does not show the whole numbers")
 	}
 }
