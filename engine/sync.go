@@ -507,6 +507,10 @@ func (r *personRecord) classify() (string, string) {
 	return "", ""
 }
 
+// titleMethods maps the institution system's codes of how a title was
+// obtained to this system's.
+var titleMethods = map[string]string{"1": "evaluation", "2": "recognition", "3": "examination"}
+
 // digest fingerprints a source record, so that an unchanged record is
 // recognised without decrypting anything.
 func digest(p contract.Person) string {
@@ -542,7 +546,7 @@ func (r personRecord) set(m *ent.PersonMutation) {
 	m.SetMajor(p.Major)
 	m.SetTitleSeries(p.TitleSeries)
 	m.SetTitleName(p.TitleName)
-	m.SetTitleMethod(p.TitleMethod)
+	m.SetTitleMethod(titleMethods[p.TitleMethod])
 	m.SetStatus(r.status)
 	m.SetSourceDigest(r.digest)
 	setTime(m.SetBirthDate, m.ClearBirthDate, r.dates["birth_date"])

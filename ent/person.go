@@ -74,7 +74,7 @@ type Person struct {
 	TitleGrade *domain.Grade `json:"title_grade,omitempty"`
 	// TitleDate holds the value of the "title_date" field.
 	TitleDate *time.Time `json:"title_date,omitempty"`
-	// TitleMethod holds the value of the "title_method" field.
+	// evaluation, recognition or examination
 	TitleMethod string `json:"title_method,omitempty"`
 	// Status holds the value of the "status" field.
 	Status domain.PersonStatus `json:"status,omitempty"`

@@ -157,7 +157,7 @@ var (
 		{Name: "title_name", Type: field.TypeString, Nullable: true, Size: 50},
 		{Name: "title_grade", Type: field.TypeEnum, Nullable: true, Enums: []string{"full_senior", "associate_senior", "intermediate", "assistant", "technician"}},
 		{Name: "title_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
-		{Name: "title_method", Type: field.TypeString, Nullable: true, Size: 1},
+		{Name: "title_method", Type: field.TypeString, Nullable: true, Size: 16},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"serving", "retired", "left"}, Default: "serving"},
 		{Name: "status_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "overseas", Type: field.TypeBool, Default: false},

@@ -40,7 +40,8 @@ func (Person) Fields() []ent.Field {
 		field.String("title_name").MaxLen(50).Optional(),
 		field.Enum("title_grade").GoType(domain.Grade("")).Optional().Nillable(),
 		field.Time("title_date").SchemaType(datetime).Optional().Nillable(),
-		field.String("title_method").MaxLen(1).Optional(),
+		field.String("title_method").MaxLen(16).Optional().
+			Comment("evaluation, recognition or examination"),
 		field.Enum("status").GoType(domain.PersonStatus("")).Default(string(domain.PersonServing)),
 		field.Time("status_date").SchemaType(datetime).Optional().Nillable(),
 		field.Bool("overseas").Default(false),
