@@ -261,6 +261,9 @@ func (e *Engine) actorOf(ctx context.Context, u *ent.User) (domain.Actor, error)
 
 // auditLogin records a login attempt outside any other transaction.
 func (e *Engine) auditLogin(ctx context.Context, tenantID int, u *ent.User, name, result, detail string) {
+	if r := []rune(name); len(r) > 64 {
+		name = string(r[:64])
+	}
 	c := e.client.AuditEvent.Create().SetTenantID(tenantID).SetAt(e.now()).
 		SetUsername(name).SetEvent("login").SetResult(result).
 		SetSource(SourceFrom(ctx)).SetDetail(detail)

@@ -314,6 +314,8 @@ func (l Line) validate(n int) error {
 		return invalid("declaration.series", P{"line": n, "series": l.Series})
 	case l.Count < 1 || l.Count > 9999:
 		return invalid("declaration.count", P{"line": n, "count": l.Count})
+	case strings.TrimSpace(l.Reason) == "":
+		return invalid("declaration.reason_required", P{"line": n})
 	case utf8.RuneCountInString(l.Reason) > 500:
 		return invalid("declaration.reason_too_long", P{"line": n, "max": 500})
 	}

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"strings"
 	"fmt"
 	"slices"
 	"sync"
@@ -298,6 +299,9 @@ func TestDeclarationInputRefused(t *testing.T) {
 			{"grade", engine.DeclarationInput{Year: year, Lines: lines("senior", 1)}, "declaration.grade"},
 			{"count", engine.DeclarationInput{Year: year, Lines: lines(domain.GradeAssistant, 0)}, "declaration.count"},
 			{"series", engine.DeclarationInput{Year: year, Lines: []engine.Line{{Grade: domain.GradeAssistant, Count: 1}}}, "declaration.series"},
+			{"reason", engine.DeclarationInput{Year: year, Lines: []engine.Line{
+				{Grade: domain.GradeAssistant, Series: healthSeries, Count: 1, Reason: " "},
+			}}, "declaration.reason_required"},
 			{"unknown series", engine.DeclarationInput{Year: year, Lines: []engine.Line{
 				{Grade: domain.GradeAssistant, Series: "炼金术人员", Count: 1},
 			}}, "declaration.series"},
@@ -475,4 +479,36 @@ func containsDeclaration(ds []engine.Declaration, id int) bool {
 		}
 	}
 	return false
+}
+
+// TestLongChineseText stores reasons of the full 500 characters in
+// Chinese, three bytes each, and refuses the 501st.
+func TestLongChineseText(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		e := f.Engine
+		clerk := f.As(t, stateHospital)
+		long := strings.Repeat("长", 500)
+		in := engine.DeclarationInput{Year: year, Lines: []engine.Line{
+			{Grade: domain.GradeAssistant, Series: healthSeries, Count: 1, Reason: long},
+		}}
+		d, err := e.CreateDeclaration(clerk, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Lines[0].Reason != long {
+			t.Errorf("reason came back with %d characters", len([]rune(d.Lines[0].Reason)))
+		}
+		if _, err := e.SubmitDeclaration(clerk, d.ID, engine.Action{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ReturnDeclaration(f.As(t, stateHealthWJ), d.ID, engine.Action{Reason: strings.Repeat("退", 500)}); err != nil {
+			t.Errorf("500-character return reason: %v", err)
+		}
+		in.Lines[0].Reason = long + "长"
+		_, err = e.CreateDeclaration(clerk, in)
+		wantKind(t, err, engine.KindInvalid, "declaration.reason_too_long")
+		_, err = e.Login(context.Background(), f.Tenant.ID, strings.Repeat("名", 100), "x")
+		wantKind(t, err, engine.KindUnauthenticated, "auth.bad_credentials")
+	})
 }

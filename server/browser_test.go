@@ -311,7 +311,7 @@ func TestBrowserBatchApprove(t *testing.T) {
 	b.login("124331004000453123")
 	var ids []string
 	for _, g := range []string{"intermediate", "technician"} {
-		b.declare(g, "卫生技术人员", "1", "")
+		b.declare(g, "卫生技术人员", "1", "岗位需要")
 		ids = append(ids, b.declarationID())
 		b.click("#submit", "#declaration-status")
 	}

@@ -92,7 +92,7 @@ func TestConsoleOtherUnitNotFound(t *testing.T) {
 	f := env.fixture
 	owner := f.As(t, "124331004000453123")
 	d, err := f.Engine.CreateDeclaration(owner, engine.DeclarationInput{Year: 2026, Lines: []engine.Line{
-		{Grade: domain.GradeAssistant, Series: "卫生技术人员", Count: 1},
+		{Grade: domain.GradeAssistant, Series: "卫生技术人员", Count: 1, Reason: "岗位需要"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -117,7 +117,7 @@ func TestConsoleRefusesCrossOrigin(t *testing.T) {
 	env := newEnv(t, enginetest.Backends(t)[0])
 	p := env.forms(t)
 	p.login("124331004000453123")
-	form := url.Values{"year": {"2026"}, "grade": {"assistant"}, "series": {"卫生技术人员"}, "count": {"1"}}
+	form := url.Values{"year": {"2026"}, "grade": {"assistant"}, "series": {"卫生技术人员"}, "count": {"1"}, "reason": {"岗位需要"}}
 	evil := http.Header{"Origin": {"https://evil.example"}, "Sec-Fetch-Site": {"cross-site"}}
 	if status, _, _ := p.do(http.MethodPost, "/declarations", form, evil); status != http.StatusForbidden {
 		t.Errorf("cross-site post: got %d, want 403", status)
@@ -183,7 +183,7 @@ func TestConsoleSubmitSelected(t *testing.T) {
 	var ids []string
 	for _, g := range []domain.Grade{domain.GradeAssistant, domain.GradeTechnician} {
 		d, err := f.Engine.CreateDeclaration(clerk, engine.DeclarationInput{Year: 2026, Lines: []engine.Line{
-			{Grade: g, Series: "卫生技术人员", Count: 1},
+			{Grade: g, Series: "卫生技术人员", Count: 1, Reason: "岗位需要"},
 		}})
 		if err != nil {
 			t.Fatal(err)

@@ -140,7 +140,7 @@ func TestMessagesRender(t *testing.T) {
 	params := map[string]any{}
 	for _, p := range []string{"what", "grade", "vacancy", "asked", "status", "stage", "line", "count",
 		"channel", "max", "year", "min_length", "min_classes", "key", "region", "role", "until",
-		"max_kib", "field", "name", "method", "id", "n", "total", "from", "to", "unit", "value", "rows", "created", "updated", "unchanged", "skipped", "transfers", "fields"} {
+		"max_kib", "field", "name", "method", "id", "n", "total", "from", "to", "unit", "value", "rows", "created", "updated", "unchanged", "skipped", "transfers", "fields", "series"} {
 		params[p] = "X"
 	}
 	for _, lang := range []string{"zh", "en"} {

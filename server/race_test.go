@@ -35,6 +35,7 @@ func TestLastSeat(t *testing.T) {
 		for i, c := range clerks {
 			in := engine.DeclarationInput{Year: 2026, Lines: []engine.Line{{
 				Channel: domain.ChannelNormal, Grade: domain.GradeFullSenior, Series: series, Count: 1,
+				Reason: "学科带头人",
 			}}}
 			c.do(t, http.MethodPost, "/declarations", in, http.StatusCreated, &drafts[i])
 		}

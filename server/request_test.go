@@ -16,7 +16,7 @@ func TestBadRequests(t *testing.T) {
 		env := newEnv(t, b)
 		clerk := env.login(t, "xiangxi", stateHospital)
 		unit := env.unitID(stateHospital)
-		line := `{"grade":"associate_senior","series":"卫生技术人员","count":1}`
+		line := `{"grade":"associate_senior","series":"卫生技术人员","count":1,"reason":"岗位需要"}`
 		tooLarge := `{"year":2026,"lines":[` + strings.Repeat(line+",", 20000) + line + `]}`
 
 		tests := []struct {

@@ -16,6 +16,7 @@ import (
 func associateSenior(n int) engine.DeclarationInput {
 	return engine.DeclarationInput{Year: 2026, Lines: []engine.Line{{
 		Channel: domain.ChannelNormal, Grade: domain.GradeAssociateSenior, Series: series, Count: n,
+		Reason: "学科建设",
 	}}}
 }
 

@@ -60,9 +60,9 @@ func (DeclarationLine) Fields() []ent.Field {
 		field.Int("declaration_id").Immutable(),
 		field.Enum("channel").GoType(domain.Channel("")).Default(string(domain.ChannelNormal)),
 		field.Enum("grade").GoType(domain.Grade("")),
-		field.String("series").MaxLen(50).NotEmpty(),
+		field.String("series").SchemaType(varchar(50)).Validate(maxRunes(50)).NotEmpty(),
 		field.Int("count").Positive(),
-		field.String("reason").MaxLen(500).Optional(),
+		field.String("reason").SchemaType(varchar(500)).Validate(maxRunes(500)).Optional(),
 	}
 }
 
@@ -90,14 +90,14 @@ func (ReviewEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("declaration_id").Immutable(),
 		field.Int("user_id").Immutable(),
-		field.String("username").MaxLen(64).Immutable(),
+		field.String("username").SchemaType(varchar(64)).Validate(maxRunes(64)).Immutable(),
 		field.Enum("role").GoType(domain.Role("")).Immutable(),
 		field.String("action").MaxLen(16).Immutable(),
 		field.Enum("from_status").GoType(domain.Status("")).Immutable(),
 		field.String("from_stage").MaxLen(32).Optional().Immutable(),
 		field.Enum("to_status").GoType(domain.Status("")).Immutable(),
 		field.String("to_stage").MaxLen(32).Optional().Immutable(),
-		field.String("reason").MaxLen(500).Optional().Immutable(),
+		field.String("reason").SchemaType(varchar(500)).Validate(maxRunes(500)).Optional().Immutable(),
 		field.Time("at").SchemaType(datetime).Default(time.Now).Immutable(),
 	}
 }

@@ -15,7 +15,7 @@ type Department struct{ ent.Schema }
 func (Department) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").MaxLen(32).NotEmpty().Comment("the source's department code"),
-		field.String("name").MaxLen(100).NotEmpty(),
+		field.String("name").SchemaType(varchar(100)).Validate(maxRunes(100)).NotEmpty(),
 		field.String("region_code").GoType(domain.RegionCode("")).MaxLen(6).NotEmpty(),
 	}
 }

@@ -1,9 +1,11 @@
 package schema
 
 import (
+	"fmt"
 	"github.com/zhicheng-hr/zhicheng/ent/privacy"
 	"github.com/zhicheng-hr/zhicheng/ent/rule"
 	"time"
+	"unicode/utf8"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -77,3 +79,20 @@ func (TimeMixin) Fields() []ent.Field {
 // datetime stores times on MySQL as DATETIME(6): its TIMESTAMP type cannot
 // hold a date before 1970, such as a birth date.
 var datetime = map[string]string{dialect.MySQL: "datetime(6)"}
+
+// varchar sizes a column of text people type in any script as VARCHAR(n)
+// on MySQL, which counts characters. MaxLen would count bytes, three to a
+// Chinese character; maxRunes checks characters instead.
+func varchar(n int) map[string]string {
+	return map[string]string{dialect.MySQL: fmt.Sprintf("varchar(%d)", n)}
+}
+
+// maxRunes refuses a value of more than n characters.
+func maxRunes(n int) func(string) error {
+	return func(s string) error {
+		if utf8.RuneCountInString(s) > n {
+			return fmt.Errorf("longer than %d characters", n)
+		}
+		return nil
+	}
+}

@@ -16,7 +16,7 @@ type Region struct{ ent.Schema }
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("code").GoType(domain.RegionCode("")).MaxLen(6).NotEmpty(),
-		field.String("name").MaxLen(100).NotEmpty(),
+		field.String("name").SchemaType(varchar(100)).Validate(maxRunes(100)).NotEmpty(),
 	}
 }
 

@@ -17,7 +17,7 @@ func (Tenant) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("key").MaxLen(32).NotEmpty().Unique().Immutable().
 			Comment("short name used in paths, e.g. xiangxi"),
-		field.String("name").MaxLen(100).NotEmpty(),
+		field.String("name").SchemaType(varchar(100)).Validate(maxRunes(100)).NotEmpty(),
 		field.String("region_code").GoType(domain.RegionCode("")).MaxLen(6).NotEmpty(),
 		field.JSON("hosts", []string{}).Optional().
 			Comment("host names of the tenant's entrances"),

@@ -18,15 +18,15 @@ type Unit struct{ ent.Schema }
 func (Unit) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("credit_code").GoType(domain.CreditCode("")).MaxLen(18).NotEmpty(),
-		field.String("name").MaxLen(100).NotEmpty(),
+		field.String("name").SchemaType(varchar(100)).Validate(maxRunes(100)).NotEmpty(),
 		field.Enum("kind").GoType(domain.UnitKind("")),
 		field.String("funding").MaxLen(2).Optional(),
-		field.String("sector").MaxLen(20).Optional(),
+		field.String("sector").SchemaType(varchar(20)).Validate(maxRunes(20)).Optional(),
 		field.String("region_code").GoType(domain.RegionCode("")).MaxLen(6).NotEmpty(),
 		field.Int("department_id"),
-		field.String("contact_name").MaxLen(50).Optional(),
+		field.String("contact_name").SchemaType(varchar(50)).Validate(maxRunes(50)).Optional(),
 		field.String("contact_phone").MaxLen(20).Optional(),
-		field.String("address").MaxLen(200).Optional(),
+		field.String("address").SchemaType(varchar(200)).Validate(maxRunes(200)).Optional(),
 		field.Bool("uses_institution_system").Default(false),
 	}
 }

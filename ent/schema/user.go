@@ -18,8 +18,8 @@ type User struct{ ent.Schema }
 // Fields of the User.
 func (User) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("username").MaxLen(64).NotEmpty(),
-		field.String("display_name").MaxLen(100).Optional(),
+		field.String("username").SchemaType(varchar(64)).Validate(maxRunes(64)).NotEmpty(),
+		field.String("display_name").SchemaType(varchar(100)).Validate(maxRunes(100)).Optional(),
 		field.String("password_hash").Sensitive().MaxLen(255),
 		field.Enum("role").GoType(domain.Role("")),
 		field.Int("unit_id").Optional().Nillable(),
@@ -88,13 +88,13 @@ func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("at").SchemaType(datetime).Default(time.Now).Immutable(),
 		field.Int("user_id").Optional().Immutable(),
-		field.String("username").MaxLen(64).Optional().Immutable(),
+		field.String("username").SchemaType(varchar(64)).Validate(maxRunes(64)).Optional().Immutable(),
 		field.String("role").MaxLen(32).Optional().Immutable(),
 		field.String("event").MaxLen(64).Immutable(),
-		field.String("object").MaxLen(64).Optional().Immutable(),
+		field.String("object").SchemaType(varchar(64)).Validate(maxRunes(64)).Optional().Immutable(),
 		field.String("result").MaxLen(16).Immutable(),
 		field.String("source").MaxLen(64).Optional().Immutable(),
-		field.String("detail").MaxLen(500).Optional().Immutable(),
+		field.String("detail").SchemaType(varchar(500)).Validate(maxRunes(500)).Optional().Immutable(),
 	}
 }
 
