@@ -2,9 +2,9 @@ package engine_test
 
 import (
 	"context"
-	"strings"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
