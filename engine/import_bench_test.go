@@ -329,8 +329,8 @@ var floorColumns = []string{
 	"tenant_id", "unit_id", "name", "sex", "id_number", "birth_date", "ethnicity", "political",
 	"education", "degree", "school", "major", "graduation_date", "started_work", "joined_unit",
 	"post_category", "post_level", "appointed_date", "title_series", "title_name", "title_grade",
-	"title_date", "title_method", "certificate_no", "status", "status_date", "overseas",
-	"postdoctoral", "mobile", "created_at", "updated_at",
+	"title_date", "title_method", "status", "status_date", "overseas", "postdoctoral", "mobile",
+	"created_at", "updated_at",
 }
 
 const floorTable = `CREATE TABLE staff (
@@ -342,7 +342,7 @@ const floorTable = `CREATE TABLE staff (
 	graduation_date DATETIME NULL, started_work DATETIME NULL, joined_unit DATETIME NULL,
 	post_category VARCHAR(20) NULL, post_level INTEGER NULL, appointed_date DATETIME NULL,
 	title_series VARCHAR(50), title_name VARCHAR(50), title_grade VARCHAR(20) NULL,
-	title_date DATETIME NULL, title_method VARCHAR(1), certificate_no VARCHAR(50),
+	title_date DATETIME NULL, title_method VARCHAR(16),
 	status VARCHAR(10) NOT NULL, status_date DATETIME NULL,
 	overseas BOOLEAN NOT NULL, postdoctoral BOOLEAN NOT NULL, mobile VARCHAR(11),
 	created_at DATETIME NOT NULL, updated_at DATETIME NOT NULL
@@ -430,7 +430,7 @@ func floorArgs(r roster.Record, now time.Time) []any {
 		string(r.Ethnicity), string(r.Political), string(r.Education), string(r.Degree),
 		r.School, r.Major, date(r.GraduationDate), date(r.StartedWork), date(r.JoinedUnit),
 		string(r.PostCategory), level, date(r.AppointedDate), r.TitleSeries, r.TitleName,
-		string(r.TitleGrade), date(r.TitleDate), string(r.TitleMethod), r.CertificateNo,
+		string(r.TitleGrade), date(r.TitleDate), string(r.TitleMethod),
 		string(r.Status), date(r.StatusDate), r.Overseas, r.Postdoctoral, r.Mobile, now, now,
 	}
 }

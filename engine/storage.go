@@ -49,6 +49,7 @@ func sqliteDatabase(path string) Database {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_time_format", "sqlite") // times as 2006-01-02 15:04:05.999-07:00, readable by any tool
 	q.Set("_txlock", "immediate")
 	return Database{Dialect: dialect.SQLite, DSN: "file:" + path + "?" + q.Encode()}
 }

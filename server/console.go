@@ -223,6 +223,7 @@ func rememberLanguage(w http.ResponseWriter, r *http.Request) {
 // user and base path, and the page's own data.
 type view struct {
 	Lang   string
+	Here   string // this page's path, or the home page's after a form post
 	Tenant engine.Tenant
 	Base   string
 	Actor  *domain.Actor
@@ -246,6 +247,10 @@ func (c *console) newView(r *http.Request) *view {
 	}
 	if info := infoFrom(r.Context()); info != nil {
 		v.Tenant, v.Base = info.tenant, info.base
+	}
+	v.Here = r.URL.Path
+	if r.Method != http.MethodGet {
+		v.Here = v.Base + "/"
 	}
 	if a, ok := domain.ActorFrom(r.Context()); ok {
 		v.Actor = &a

@@ -324,3 +324,61 @@ func TestConsoleReveal(t *testing.T) {
 		t.Errorf("reveal does not show the whole numbers")
 	}
 }
+
+// TestConsoleNotFoundPage answers a browser's unknown path with a page,
+// and anything else with JSON.
+func TestConsoleNotFoundPage(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	status, _, body := p.do(http.MethodGet, "/nosuch", nil, http.Header{"Accept": {"text/html,*/*"}})
+	if status != http.StatusNotFound || !strings.Contains(body, "<html") || !strings.Contains(body, "不存在") {
+		t.Errorf("browser: got %d %.80q, want a 404 page", status, body)
+	}
+	status, _, body = p.do(http.MethodGet, "/nosuch", nil, nil)
+	if status != http.StatusNotFound || !strings.HasPrefix(body, `{"error"`) {
+		t.Errorf("API client: got %d %.80q, want a JSON 404", status, body)
+	}
+}
+
+// TestConsolePersonForm creates a person through the form, shows a
+// refused ID number next to its field with what was typed kept, and marks
+// the person retired.
+func TestConsolePersonForm(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	p.login(tenants.DemoEnterprises[0].CreditCode)
+	form := url.Values{
+		"name": {"欧阳·丽"}, "id_number": {"11010519491231002X"}, "sex": {"2"}, "birth_date": {"1949-12-31"},
+		"education": {"21"}, "school": {"长沙理工大学"}, "major": {"道路桥梁"},
+		"graduation_date": {"1972-07-01"}, "started_work": {"1972-08-01"},
+		"post_category": {"professional"}, "post_level": {"7"}, "title_series": {"工程技术人员"},
+		"title_name": {"高级工程师"}, "title_grade": {"associate_senior"}, "title_date": {"1995-12-01"},
+		"title_method": {"evaluation"},
+	}
+	status, loc, _ := p.do(http.MethodPost, "/people/new", form, nil)
+	if status != http.StatusSeeOther || !strings.Contains(loc, "/people/") {
+		t.Fatalf("create: got %d to %q", status, loc)
+	}
+	personPath := loc[strings.Index(loc, "/people/"):]
+
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("id_number", "110105194912310021") // check character wrong
+	bad.Set("school", "湖南大学")
+	status, _, body := p.do(http.MethodPost, "/people/new", bad, nil)
+	if status != http.StatusBadRequest || !strings.Contains(body, "校验码") || !strings.Contains(body, `value="湖南大学"`) {
+		t.Errorf("bad ID: got %d, want 400 with the check-character reason and the typed school", status)
+	}
+
+	status, _, _ = p.do(http.MethodPost, personPath+"/status",
+		url.Values{"status": {"retired"}, "status_date": {"2009-12-31"}}, nil)
+	if status != http.StatusSeeOther {
+		t.Errorf("retire: got %d", status)
+	}
+	_, _, body = p.do(http.MethodGet, personPath, nil, nil)
+	if !strings.Contains(body, "退休") {
+		t.Errorf("person page does not show the retirement")
+	}
+}

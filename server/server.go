@@ -194,9 +194,15 @@ func (s *server) crossOrigin() mux.MiddlewareFunc {
 	return p.Handler
 }
 
-// noRoute answers a path that matches no route.
-func (s *server) noRoute(http.ResponseWriter, *http.Request) error {
-	return requestError(engine.KindNotFound, "not_found", engine.P{"what": "page"})
+// noRoute answers a path that matches no route: a page for a browser,
+// JSON for anything else.
+func (s *server) noRoute(w http.ResponseWriter, r *http.Request) error {
+	e := requestError(engine.KindNotFound, "not_found", engine.P{"what": "page"})
+	if strings.Contains(r.Header.Get("Accept"), "text/html") {
+		s.console.errorPage(w, r, s.console.newView(r), e)
+		return nil
+	}
+	return e
 }
 
 // noMethod answers a request for a path with a method it does not serve.
