@@ -11,6 +11,7 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
+	"github.com/zhicheng-hr/zhicheng/ent/predicate"
 	"github.com/zhicheng-hr/zhicheng/ent/quotadeclaration"
 	"github.com/zhicheng-hr/zhicheng/ent/reviewevent"
 	"github.com/zhicheng-hr/zhicheng/policies"
@@ -197,11 +198,12 @@ func (e *Engine) DeleteDeclaration(ctx context.Context, id int) error {
 
 // Declaration returns a declaration with its lines and history.
 func (e *Engine) Declaration(ctx context.Context, id int) (Declaration, error) {
-	if _, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActRead); err != nil {
+	a, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActRead)
+	if err != nil {
 		return Declaration{}, err
 	}
 	d, err := e.client.QuotaDeclaration.Query().
-		Where(quotadeclaration.ID(id)).
+		Where(quotadeclaration.ID(id), visibleTo(a)).
 		WithUnit().
 		WithLines(func(q *ent.DeclarationLineQuery) { q.Order(ent.Asc(declarationline.FieldID)) }).
 		WithEvents(func(q *ent.ReviewEventQuery) { q.Order(ent.Asc(reviewevent.FieldID)) }).
@@ -214,10 +216,11 @@ func (e *Engine) Declaration(ctx context.Context, id int) (Declaration, error) {
 
 // Declarations lists the declarations in the actor's charge, newest first.
 func (e *Engine) Declarations(ctx context.Context, f DeclarationFilter) ([]Declaration, error) {
-	if _, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActRead); err != nil {
+	a, err := e.authorize(ctx, policies.ObjDeclaration, policies.ActRead)
+	if err != nil {
 		return nil, err
 	}
-	q := e.client.QuotaDeclaration.Query()
+	q := e.client.QuotaDeclaration.Query().Where(visibleTo(a))
 	if f.UnitID != 0 {
 		q.Where(quotadeclaration.UnitID(f.UnitID))
 	}
@@ -228,6 +231,15 @@ func (e *Engine) Declarations(ctx context.Context, f DeclarationFilter) ([]Decla
 		q.Where(quotadeclaration.StatusEQ(f.Status))
 	}
 	return e.listDeclarations(ctx, q)
+}
+
+// visibleTo hides drafts that were never submitted from everyone but the
+// unit: until a clerk submits, a declaration is the unit's own work.
+func visibleTo(a domain.Actor) predicate.QuotaDeclaration {
+	if a.Role == domain.RoleUnitClerk {
+		return quotadeclaration.IDGT(0)
+	}
+	return quotadeclaration.StatusNEQ(domain.StatusDraft)
 }
 
 // ReviewQueue lists the declarations that await the actor's review.

@@ -134,9 +134,25 @@ func (e *Engine) authorize(ctx context.Context, obj, act string) (domain.Actor, 
 		return a, internal("authorize", err)
 	}
 	if !ok {
+		e.auditDenied(ctx, a, obj, act)
 		return a, errorf(KindPermissionDenied, "permission_denied", P{"object": obj, "action": act})
 	}
 	return a, nil
+}
+
+// auditDenied records an action that a role may not do: refusals are
+// events of consequence too.
+func (e *Engine) auditDenied(ctx context.Context, a domain.Actor, obj, act string) {
+	if a.TenantID == 0 {
+		return
+	}
+	err := e.client.AuditEvent.Create().SetTenantID(a.TenantID).SetAt(e.now()).
+		SetUserID(a.UserID).SetUsername(a.Username).SetRole(string(a.Role)).
+		SetEvent(obj + "." + act).SetResult("denied").SetSource(SourceFrom(ctx)).
+		Exec(system(ctx))
+	if err != nil {
+		e.log.Error("write audit log", "op", "denied", "err", err)
+	}
 }
 
 // inTx runs fn in a transaction, committing when it returns nil. A

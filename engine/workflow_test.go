@@ -327,10 +327,22 @@ func TestRolePermissions(t *testing.T) {
 			_, err := e.CreateDeclaration(f.As(t, who), in)
 			wantKind(t, err, engine.KindPermissionDenied, "")
 		}
+		denied, err := e.Client().AuditEvent.Query().
+			Where(auditevent.Event("declaration.create"), auditevent.Result("denied")).
+			Count(f.As(t, tenants.DemoAdmin))
+		if err != nil || denied != 3 {
+			t.Errorf("got %d denied creations in the audit log (%v), want 3", denied, err)
+		}
 		clerk := f.As(t, stateHospital)
 		d, err := e.CreateDeclaration(clerk, in)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A draft is the unit's own until it is submitted.
+		_, err = e.Declaration(f.As(t, stateHealthWJ), d.ID)
+		wantKind(t, err, engine.KindNotFound, "")
+		if ds, _ := e.Declarations(f.As(t, stateHealthWJ), engine.DeclarationFilter{}); len(ds) != 0 {
+			t.Errorf("the department lists %d drafts", len(ds))
 		}
 		if _, err := e.SubmitDeclaration(clerk, d.ID, engine.Action{}); err != nil {
 			t.Fatal(err)

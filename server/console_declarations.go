@@ -34,6 +34,9 @@ type formLine struct {
 
 // newDeclaration shows an empty form; the special channel comes later.
 func (c *console) newDeclaration(w http.ResponseWriter, r *http.Request, v *view) error {
+	if !v.Is(string(domain.RoleUnitClerk)) {
+		return requestError(engine.KindPermissionDenied, "permission_denied", nil)
+	}
 	f := formData{Year: yearParam(r), Unit: v.Actor.UnitID, Channel: string(domain.ChannelNormal),
 		Lines: []formLine{{}}}
 	return c.renderForm(w, r, v, http.StatusOK, f)
@@ -68,6 +71,12 @@ func (c *console) editDeclaration(w http.ResponseWriter, r *http.Request, v *vie
 	d, err := c.s.engine.Declaration(r.Context(), intVar(r, "id"))
 	if err != nil {
 		return err
+	}
+	if !v.Is(string(domain.RoleUnitClerk)) {
+		return requestError(engine.KindPermissionDenied, "permission_denied", nil)
+	}
+	if !d.Status.Editable() {
+		return requestError(engine.KindConflict, "declaration.not_editable", engine.P{"status": d.Status})
 	}
 	f := formData{ID: d.ID, Version: d.Version, Year: d.Year, Unit: d.Unit.ID,
 		Channel: string(domain.ChannelNormal)}

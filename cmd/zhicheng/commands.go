@@ -78,6 +78,7 @@ func demo(ctx context.Context, o options, out io.Writer, log *slog.Logger) error
 func printDemo(out io.Writer, addr string, spec engine.TenantSpec) {
 	fmt.Fprintf(out, `
 zhicheng demo: %s (%s)
+  Console:    http://%s/t/%s/
   API:        http://%s/t/%s/api/v1/   (OpenAPI: /t/%s/api/v1/openapi.json)
   Password of every demo account: %s
   Accounts:
@@ -86,7 +87,7 @@ zhicheng demo: %s (%s)
     %-20s  department reviewer, 州卫生健康委员会 (one per department, named by its code)
     %-20s  unit clerk, 州人民医院 (one per unit, named by its credit code)
 
-`, spec.Name, spec.Key, addr, spec.Key, spec.Key, tenants.DemoPassword,
+`, spec.Name, spec.Key, addr, spec.Key, addr, spec.Key, spec.Key, tenants.DemoPassword,
 		tenants.DemoAdmin, tenants.DemoBureau, "433100-WJW", "124331004000453123")
 }
 
