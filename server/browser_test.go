@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
 	"github.com/zhicheng-hr/zhicheng/engine/roster"
@@ -428,4 +429,55 @@ func importedRows(t *testing.T, path string) int {
 		t.Fatal(err)
 	}
 	return len(sh.Rows)
+}
+
+// TestBrowserTemplateFilled downloads the template, fills it as a clerk
+// would (the example row replaced by a new person), and uploads it.
+func TestBrowserTemplateFilled(t *testing.T) {
+	b := newBrowser(t)
+	ent := tenants.DemoEnterprises[2]
+	forms := b.env.forms(t)
+	forms.login(ent.CreditCode)
+	_, _, body := forms.do("GET", "/people/template.xlsx", nil, nil)
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("template: %v", err)
+	}
+	// 433101198503020013: born 1985-03-02, 17th digit 1, a man; the check
+	// character 3 from the GB 11643 weights.
+	values := map[string]string{
+		"姓名": "张伟", "身份证号码": "433101198503020013", "身份证号": "433101198503020013", "性别": "男", "出生日期": "1985-03-02",
+		"毕业时间": "2007.07", "参加工作时间": "2007.08", "进入本单位时间": "2010年3月",
+		"现聘岗位等级": "专技九级", "聘任时间": "2015.01", "职称名称": "工程师", "职称级别": "中级",
+		"取得时间": "2014-12-20", "人员状态": "在职", "状态变动时间": "",
+	}
+	sheet := f.GetSheetName(0)
+	header, err := f.GetRows(sheet)
+	if err != nil || len(header) < 2 {
+		t.Fatalf("template rows: %v", err)
+	}
+	for col, name := range header[0] {
+		if v, ok := values[name]; ok {
+			cell, _ := excelize.CoordinatesToCellName(col+1, 2)
+			f.SetCellStr(sheet, cell, v)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "filled.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+
+	b.login(ent.CreditCode)
+	b.click(`a[href$="/people"]`, "#people-import")
+	b.click("#people-import", "#import-form")
+	b.run(chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{path}))
+	b.click("#import-submit", "main h1")
+	b.run(chromedp.WaitVisible(chromedp.CSS("#import-report, #import-problems, #import-file-error")))
+	if got := b.text("main"); !strings.Contains(got, "新增 1 人") {
+		t.Fatalf("got %q, want 1 created", got)
+	}
+	b.click(`a[href$="/people"]`, "#people")
+	if got := b.text("#people"); !strings.Contains(got, "张伟") || !strings.Contains(got, "433101********0013") {
+		t.Errorf("people list: got %q, want 张伟 with a masked ID", got)
+	}
 }
