@@ -135,6 +135,7 @@ func (e *Engine) setRecord(m *ent.PersonMutation, r roster.Record) {
 	m.SetTitleSeries(r.TitleSeries)
 	m.SetTitleName(r.TitleName)
 	m.SetTitleMethod(string(r.TitleMethod))
+	m.SetCertificateNo(r.CertificateNo)
 	m.SetStatus(r.Status)
 	m.SetOverseas(r.Overseas)
 	m.SetPostdoctoral(r.Postdoctoral)

@@ -39,6 +39,7 @@ type PeopleFilter struct {
 	Query     string
 	PostLevel int
 	Status    domain.PersonStatus
+	Sort      string // "name" (default), "post_level" or "title_date"
 	Offset    int
 	Limit     int // 1–200; 0 means 20
 }
@@ -67,7 +68,7 @@ func (e *Engine) People(ctx context.Context, f PeopleFilter) (PeoplePage, error)
 		return PeoplePage{}, storageError("count people", "person", err)
 	}
 	ps, err := q.WithUnit().
-		Order(ent.Asc(person.FieldName), ent.Asc(person.FieldID)).
+		Order(peopleOrder(f.Sort)...).
 		Offset(f.Offset).Limit(f.Limit).All(ctx)
 	if err != nil {
 		return PeoplePage{}, storageError("list people", "person", err)
@@ -77,6 +78,18 @@ func (e *Engine) People(ctx context.Context, f PeopleFilter) (PeoplePage, error)
 		page.Items[i] = personSummary(p)
 	}
 	return page, nil
+}
+
+// peopleOrder orders a people list; ties go by name, then by id.
+func peopleOrder(sort string) []person.OrderOption {
+	byName := []person.OrderOption{person.ByName(), person.ByID()}
+	switch sort {
+	case "post_level":
+		return append([]person.OrderOption{person.ByPostLevel()}, byName...)
+	case "title_date":
+		return append([]person.OrderOption{person.ByTitleDate()}, byName...)
+	}
+	return byName
 }
 
 func (e *Engine) peopleWhere(f PeopleFilter) []predicate.Person {
@@ -129,6 +142,7 @@ type PersonDetail struct {
 	AppointedDate  *time.Time `json:"appointed_date,omitempty"`
 	TitleDate      *time.Time `json:"title_date,omitempty"`
 	TitleMethod    string     `json:"title_method,omitempty"`
+	CertificateNo  string     `json:"certificate_no,omitempty"`
 	StatusDate     *time.Time `json:"status_date,omitempty"`
 	Overseas       bool       `json:"overseas"`
 	Postdoctoral   bool       `json:"postdoctoral"`
@@ -150,7 +164,8 @@ func (e *Engine) Person(ctx context.Context, id int) (PersonDetail, error) {
 		PersonSummary: personSummary(p), Ethnicity: p.Ethnicity, Political: p.Political,
 		Degree: p.Degree, School: p.School, Major: p.Major, GraduationDate: p.GraduationDate,
 		StartedWork: p.StartedWork, JoinedUnit: p.JoinedUnit, AppointedDate: p.AppointedDate,
-		TitleDate: p.TitleDate, TitleMethod: p.TitleMethod, StatusDate: p.StatusDate,
+		TitleDate: p.TitleDate, TitleMethod: p.TitleMethod, CertificateNo: p.CertificateNo,
+		StatusDate: p.StatusDate,
 		Overseas: p.Overseas, Postdoctoral: p.Postdoctoral,
 	}
 	d.Missing = missingForApplication(p)

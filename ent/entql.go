@@ -129,6 +129,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldTitleGrade:     {Type: field.TypeEnum, Column: person.FieldTitleGrade},
 			person.FieldTitleDate:      {Type: field.TypeTime, Column: person.FieldTitleDate},
 			person.FieldTitleMethod:    {Type: field.TypeString, Column: person.FieldTitleMethod},
+			person.FieldCertificateNo:  {Type: field.TypeString, Column: person.FieldCertificateNo},
 			person.FieldStatus:         {Type: field.TypeEnum, Column: person.FieldStatus},
 			person.FieldStatusDate:     {Type: field.TypeTime, Column: person.FieldStatusDate},
 			person.FieldOverseas:       {Type: field.TypeBool, Column: person.FieldOverseas},
@@ -1141,6 +1142,11 @@ func (f *PersonFilter) WhereTitleDate(p entql.TimeP) {
 // WhereTitleMethod applies the entql string predicate on the title_method field.
 func (f *PersonFilter) WhereTitleMethod(p entql.StringP) {
 	f.Where(p.Field(person.FieldTitleMethod))
+}
+
+// WhereCertificateNo applies the entql string predicate on the certificate_no field.
+func (f *PersonFilter) WhereCertificateNo(p entql.StringP) {
+	f.Where(p.Field(person.FieldCertificateNo))
 }
 
 // WhereStatus applies the entql string predicate on the status field.

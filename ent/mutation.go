@@ -2666,6 +2666,7 @@ type PersonMutation struct {
 	title_grade      *domain.Grade
 	title_date       *time.Time
 	title_method     *string
+	certificate_no   *string
 	status           *domain.PersonStatus
 	status_date      *time.Time
 	overseas         *bool
@@ -4057,6 +4058,55 @@ func (m *PersonMutation) ResetTitleMethod() {
 	delete(m.clearedFields, person.FieldTitleMethod)
 }
 
+// SetCertificateNo sets the "certificate_no" field.
+func (m *PersonMutation) SetCertificateNo(s string) {
+	m.certificate_no = &s
+}
+
+// CertificateNo returns the value of the "certificate_no" field in the mutation.
+func (m *PersonMutation) CertificateNo() (r string, exists bool) {
+	v := m.certificate_no
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertificateNo returns the old "certificate_no" field's value of the Person entity.
+// If the Person object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PersonMutation) OldCertificateNo(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertificateNo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertificateNo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertificateNo: %w", err)
+	}
+	return oldValue.CertificateNo, nil
+}
+
+// ClearCertificateNo clears the value of the "certificate_no" field.
+func (m *PersonMutation) ClearCertificateNo() {
+	m.certificate_no = nil
+	m.clearedFields[person.FieldCertificateNo] = struct{}{}
+}
+
+// CertificateNoCleared returns if the "certificate_no" field was cleared in this mutation.
+func (m *PersonMutation) CertificateNoCleared() bool {
+	_, ok := m.clearedFields[person.FieldCertificateNo]
+	return ok
+}
+
+// ResetCertificateNo resets all changes to the "certificate_no" field.
+func (m *PersonMutation) ResetCertificateNo() {
+	m.certificate_no = nil
+	delete(m.clearedFields, person.FieldCertificateNo)
+}
+
 // SetStatus sets the "status" field.
 func (m *PersonMutation) SetStatus(ds domain.PersonStatus) {
 	m.status = &ds
@@ -4449,7 +4499,7 @@ func (m *PersonMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PersonMutation) Fields() []string {
-	fields := make([]string, 0, 35)
+	fields := make([]string, 0, 36)
 	if m.tenant != nil {
 		fields = append(fields, person.FieldTenantID)
 	}
@@ -4533,6 +4583,9 @@ func (m *PersonMutation) Fields() []string {
 	}
 	if m.title_method != nil {
 		fields = append(fields, person.FieldTitleMethod)
+	}
+	if m.certificate_no != nil {
+		fields = append(fields, person.FieldCertificateNo)
 	}
 	if m.status != nil {
 		fields = append(fields, person.FieldStatus)
@@ -4619,6 +4672,8 @@ func (m *PersonMutation) Field(name string) (ent.Value, bool) {
 		return m.TitleDate()
 	case person.FieldTitleMethod:
 		return m.TitleMethod()
+	case person.FieldCertificateNo:
+		return m.CertificateNo()
 	case person.FieldStatus:
 		return m.Status()
 	case person.FieldStatusDate:
@@ -4698,6 +4753,8 @@ func (m *PersonMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldTitleDate(ctx)
 	case person.FieldTitleMethod:
 		return m.OldTitleMethod(ctx)
+	case person.FieldCertificateNo:
+		return m.OldCertificateNo(ctx)
 	case person.FieldStatus:
 		return m.OldStatus(ctx)
 	case person.FieldStatusDate:
@@ -4917,6 +4974,13 @@ func (m *PersonMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetTitleMethod(v)
 		return nil
+	case person.FieldCertificateNo:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertificateNo(v)
+		return nil
 	case person.FieldStatus:
 		v, ok := value.(domain.PersonStatus)
 		if !ok {
@@ -5068,6 +5132,9 @@ func (m *PersonMutation) ClearedFields() []string {
 	if m.FieldCleared(person.FieldTitleMethod) {
 		fields = append(fields, person.FieldTitleMethod)
 	}
+	if m.FieldCleared(person.FieldCertificateNo) {
+		fields = append(fields, person.FieldCertificateNo)
+	}
 	if m.FieldCleared(person.FieldStatusDate) {
 		fields = append(fields, person.FieldStatusDate)
 	}
@@ -5150,6 +5217,9 @@ func (m *PersonMutation) ClearField(name string) error {
 		return nil
 	case person.FieldTitleMethod:
 		m.ClearTitleMethod()
+		return nil
+	case person.FieldCertificateNo:
+		m.ClearCertificateNo()
 		return nil
 	case person.FieldStatusDate:
 		m.ClearStatusDate()
@@ -5254,6 +5324,9 @@ func (m *PersonMutation) ResetField(name string) error {
 		return nil
 	case person.FieldTitleMethod:
 		m.ResetTitleMethod()
+		return nil
+	case person.FieldCertificateNo:
+		m.ResetCertificateNo()
 		return nil
 	case person.FieldStatus:
 		m.ResetStatus()

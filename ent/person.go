@@ -76,6 +76,8 @@ type Person struct {
 	TitleDate *time.Time `json:"title_date,omitempty"`
 	// evaluation, recognition or examination
 	TitleMethod string `json:"title_method,omitempty"`
+	// title certificate number
+	CertificateNo string `json:"certificate_no,omitempty"`
 	// Status holds the value of the "status" field.
 	Status domain.PersonStatus `json:"status,omitempty"`
 	// StatusDate holds the value of the "status_date" field.
@@ -140,7 +142,7 @@ func (*Person) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case person.FieldID, person.FieldTenantID, person.FieldUnitID, person.FieldPostLevel:
 			values[i] = new(sql.NullInt64)
-		case person.FieldSourceID, person.FieldName, person.FieldSex, person.FieldIDNumberHash, person.FieldIDNumberMasked, person.FieldEthnicity, person.FieldPolitical, person.FieldEducation, person.FieldDegree, person.FieldSchool, person.FieldMajor, person.FieldPostCategory, person.FieldTitleSeries, person.FieldTitleName, person.FieldTitleGrade, person.FieldTitleMethod, person.FieldStatus, person.FieldMobileMasked, person.FieldSourceDigest:
+		case person.FieldSourceID, person.FieldName, person.FieldSex, person.FieldIDNumberHash, person.FieldIDNumberMasked, person.FieldEthnicity, person.FieldPolitical, person.FieldEducation, person.FieldDegree, person.FieldSchool, person.FieldMajor, person.FieldPostCategory, person.FieldTitleSeries, person.FieldTitleName, person.FieldTitleGrade, person.FieldTitleMethod, person.FieldCertificateNo, person.FieldStatus, person.FieldMobileMasked, person.FieldSourceDigest:
 			values[i] = new(sql.NullString)
 		case person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldBirthDate, person.FieldGraduationDate, person.FieldStartedWork, person.FieldJoinedUnit, person.FieldAppointedDate, person.FieldTitleDate, person.FieldStatusDate:
 			values[i] = new(sql.NullTime)
@@ -342,6 +344,12 @@ func (_m *Person) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.TitleMethod = value.String
 			}
+		case person.FieldCertificateNo:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field certificate_no", values[i])
+			} else if value.Valid {
+				_m.CertificateNo = value.String
+			}
 		case person.FieldStatus:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field status", values[i])
@@ -530,6 +538,9 @@ func (_m *Person) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("title_method=")
 	builder.WriteString(_m.TitleMethod)
+	builder.WriteString(", ")
+	builder.WriteString("certificate_no=")
+	builder.WriteString(_m.CertificateNo)
 	builder.WriteString(", ")
 	builder.WriteString("status=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Status))

@@ -361,6 +361,20 @@ func (_c *PersonCreate) SetNillableTitleMethod(v *string) *PersonCreate {
 	return _c
 }
 
+// SetCertificateNo sets the "certificate_no" field.
+func (_c *PersonCreate) SetCertificateNo(v string) *PersonCreate {
+	_c.mutation.SetCertificateNo(v)
+	return _c
+}
+
+// SetNillableCertificateNo sets the "certificate_no" field if the given value is not nil.
+func (_c *PersonCreate) SetNillableCertificateNo(v *string) *PersonCreate {
+	if v != nil {
+		_c.SetCertificateNo(*v)
+	}
+	return _c
+}
+
 // SetStatus sets the "status" field.
 func (_c *PersonCreate) SetStatus(v domain.PersonStatus) *PersonCreate {
 	_c.mutation.SetStatus(v)
@@ -636,6 +650,11 @@ func (_c *PersonCreate) check() error {
 			return &ValidationError{Name: "title_method", err: fmt.Errorf(`ent: validator failed for field "Person.title_method": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.CertificateNo(); ok {
+		if err := person.CertificateNoValidator(v); err != nil {
+			return &ValidationError{Name: "certificate_no", err: fmt.Errorf(`ent: validator failed for field "Person.certificate_no": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Person.status"`)}
 	}
@@ -796,6 +815,10 @@ func (_c *PersonCreate) createSpec() (*Person, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.TitleMethod(); ok {
 		_spec.SetField(person.FieldTitleMethod, field.TypeString, value)
 		_node.TitleMethod = value
+	}
+	if value, ok := _c.mutation.CertificateNo(); ok {
+		_spec.SetField(person.FieldCertificateNo, field.TypeString, value)
+		_node.CertificateNo = value
 	}
 	if value, ok := _c.mutation.Status(); ok {
 		_spec.SetField(person.FieldStatus, field.TypeEnum, value)
@@ -1328,6 +1351,24 @@ func (u *PersonUpsert) UpdateTitleMethod() *PersonUpsert {
 // ClearTitleMethod clears the value of the "title_method" field.
 func (u *PersonUpsert) ClearTitleMethod() *PersonUpsert {
 	u.SetNull(person.FieldTitleMethod)
+	return u
+}
+
+// SetCertificateNo sets the "certificate_no" field.
+func (u *PersonUpsert) SetCertificateNo(v string) *PersonUpsert {
+	u.Set(person.FieldCertificateNo, v)
+	return u
+}
+
+// UpdateCertificateNo sets the "certificate_no" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateCertificateNo() *PersonUpsert {
+	u.SetExcluded(person.FieldCertificateNo)
+	return u
+}
+
+// ClearCertificateNo clears the value of the "certificate_no" field.
+func (u *PersonUpsert) ClearCertificateNo() *PersonUpsert {
+	u.SetNull(person.FieldCertificateNo)
 	return u
 }
 
@@ -1977,6 +2018,27 @@ func (u *PersonUpsertOne) UpdateTitleMethod() *PersonUpsertOne {
 func (u *PersonUpsertOne) ClearTitleMethod() *PersonUpsertOne {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearTitleMethod()
+	})
+}
+
+// SetCertificateNo sets the "certificate_no" field.
+func (u *PersonUpsertOne) SetCertificateNo(v string) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetCertificateNo(v)
+	})
+}
+
+// UpdateCertificateNo sets the "certificate_no" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateCertificateNo() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateCertificateNo()
+	})
+}
+
+// ClearCertificateNo clears the value of the "certificate_no" field.
+func (u *PersonUpsertOne) ClearCertificateNo() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearCertificateNo()
 	})
 }
 
@@ -2810,6 +2872,27 @@ func (u *PersonUpsertBulk) UpdateTitleMethod() *PersonUpsertBulk {
 func (u *PersonUpsertBulk) ClearTitleMethod() *PersonUpsertBulk {
 	return u.Update(func(s *PersonUpsert) {
 		s.ClearTitleMethod()
+	})
+}
+
+// SetCertificateNo sets the "certificate_no" field.
+func (u *PersonUpsertBulk) SetCertificateNo(v string) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetCertificateNo(v)
+	})
+}
+
+// UpdateCertificateNo sets the "certificate_no" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateCertificateNo() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateCertificateNo()
+	})
+}
+
+// ClearCertificateNo clears the value of the "certificate_no" field.
+func (u *PersonUpsertBulk) ClearCertificateNo() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.ClearCertificateNo()
 	})
 }
 

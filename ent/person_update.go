@@ -485,6 +485,26 @@ func (_u *PersonUpdate) ClearTitleMethod() *PersonUpdate {
 	return _u
 }
 
+// SetCertificateNo sets the "certificate_no" field.
+func (_u *PersonUpdate) SetCertificateNo(v string) *PersonUpdate {
+	_u.mutation.SetCertificateNo(v)
+	return _u
+}
+
+// SetNillableCertificateNo sets the "certificate_no" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableCertificateNo(v *string) *PersonUpdate {
+	if v != nil {
+		_u.SetCertificateNo(*v)
+	}
+	return _u
+}
+
+// ClearCertificateNo clears the value of the "certificate_no" field.
+func (_u *PersonUpdate) ClearCertificateNo() *PersonUpdate {
+	_u.mutation.ClearCertificateNo()
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *PersonUpdate) SetStatus(v domain.PersonStatus) *PersonUpdate {
 	_u.mutation.SetStatus(v)
@@ -728,6 +748,11 @@ func (_u *PersonUpdate) check() error {
 			return &ValidationError{Name: "title_method", err: fmt.Errorf(`ent: validator failed for field "Person.title_method": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CertificateNo(); ok {
+		if err := person.CertificateNoValidator(v); err != nil {
+			return &ValidationError{Name: "certificate_no", err: fmt.Errorf(`ent: validator failed for field "Person.certificate_no": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := person.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Person.status": %w`, err)}
@@ -904,6 +929,12 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.TitleMethodCleared() {
 		_spec.ClearField(person.FieldTitleMethod, field.TypeString)
+	}
+	if value, ok := _u.mutation.CertificateNo(); ok {
+		_spec.SetField(person.FieldCertificateNo, field.TypeString, value)
+	}
+	if _u.mutation.CertificateNoCleared() {
+		_spec.ClearField(person.FieldCertificateNo, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(person.FieldStatus, field.TypeEnum, value)
@@ -1415,6 +1446,26 @@ func (_u *PersonUpdateOne) ClearTitleMethod() *PersonUpdateOne {
 	return _u
 }
 
+// SetCertificateNo sets the "certificate_no" field.
+func (_u *PersonUpdateOne) SetCertificateNo(v string) *PersonUpdateOne {
+	_u.mutation.SetCertificateNo(v)
+	return _u
+}
+
+// SetNillableCertificateNo sets the "certificate_no" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableCertificateNo(v *string) *PersonUpdateOne {
+	if v != nil {
+		_u.SetCertificateNo(*v)
+	}
+	return _u
+}
+
+// ClearCertificateNo clears the value of the "certificate_no" field.
+func (_u *PersonUpdateOne) ClearCertificateNo() *PersonUpdateOne {
+	_u.mutation.ClearCertificateNo()
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *PersonUpdateOne) SetStatus(v domain.PersonStatus) *PersonUpdateOne {
 	_u.mutation.SetStatus(v)
@@ -1671,6 +1722,11 @@ func (_u *PersonUpdateOne) check() error {
 			return &ValidationError{Name: "title_method", err: fmt.Errorf(`ent: validator failed for field "Person.title_method": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CertificateNo(); ok {
+		if err := person.CertificateNoValidator(v); err != nil {
+			return &ValidationError{Name: "certificate_no", err: fmt.Errorf(`ent: validator failed for field "Person.certificate_no": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := person.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Person.status": %w`, err)}
@@ -1864,6 +1920,12 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.TitleMethodCleared() {
 		_spec.ClearField(person.FieldTitleMethod, field.TypeString)
+	}
+	if value, ok := _u.mutation.CertificateNo(); ok {
+		_spec.SetField(person.FieldCertificateNo, field.TypeString, value)
+	}
+	if _u.mutation.CertificateNoCleared() {
+		_spec.ClearField(person.FieldCertificateNo, field.TypeString)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(person.FieldStatus, field.TypeEnum, value)

@@ -68,6 +68,14 @@ var templateFuncs = template.FuncMap{
 		}
 		return m
 	},
+	// levels lists the professional post levels 1–13.
+	"levels": func() []int {
+		out := make([]int, 13)
+		for i := range out {
+			out[i] = i + 1
+		}
+		return out
+	},
 	// list makes a list of strings for a range.
 	"list": func(s ...string) []string { return s },
 	// deref shows what a pointer points to, "" for nil.

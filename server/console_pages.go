@@ -185,6 +185,9 @@ type peopleData struct {
 	engine.PeoplePage
 	Query      string
 	Unit       int
+	Level      int
+	Status     string
+	Sort       string
 	Prev, Next string // links, "" at the ends
 	From, To   int
 }
@@ -196,9 +199,12 @@ func (c *console) people(w http.ResponseWriter, r *http.Request, v *view) error 
 	q := r.URL.Query()
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	unit, _ := strconv.Atoi(q.Get("unit"))
-	d := peopleData{Query: strings.TrimSpace(q.Get("q")), Unit: unit}
+	level, _ := strconv.Atoi(q.Get("level"))
+	d := peopleData{Query: strings.TrimSpace(q.Get("q")), Unit: unit, Level: level,
+		Status: q.Get("status"), Sort: q.Get("sort")}
 	page, err := c.s.engine.People(r.Context(), engine.PeopleFilter{
-		UnitID: unit, Query: d.Query, Offset: max(0, offset), Limit: peoplePerPage,
+		UnitID: unit, Query: d.Query, PostLevel: level, Status: domain.PersonStatus(d.Status),
+		Sort: d.Sort, Offset: max(0, offset), Limit: peoplePerPage,
 	})
 	if err != nil {
 		return err
@@ -206,7 +212,8 @@ func (c *console) people(w http.ResponseWriter, r *http.Request, v *view) error 
 	d.PeoplePage = page
 	d.From, d.To = page.Offset+1, page.Offset+len(page.Items)
 	link := func(off int) string {
-		return v.Path("/people?q=%s&unit=%d&offset=%d", url.QueryEscape(d.Query), unit, off)
+		return v.Path("/people?q=%s&unit=%d&level=%d&status=%s&sort=%s&offset=%d", url.QueryEscape(d.Query),
+			unit, level, url.QueryEscape(d.Status), url.QueryEscape(d.Sort), off)
 	}
 	if page.Offset > 0 {
 		d.Prev = link(max(0, page.Offset-peoplePerPage))

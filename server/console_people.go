@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
+	"github.com/zhicheng-hr/zhicheng/engine/domain"
 )
 
 // personData is a person's page, with the numbers whole once revealed.
@@ -52,6 +53,7 @@ const exportRows = 10000
 func (c *console) exportPeople(w http.ResponseWriter, r *http.Request, v *view) error {
 	q := r.URL.Query()
 	unit, _ := strconv.Atoi(q.Get("unit"))
+	level, _ := strconv.Atoi(q.Get("level"))
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := f.GetSheetName(0)
@@ -67,7 +69,8 @@ func (c *console) exportPeople(w http.ResponseWriter, r *http.Request, v *view) 
 	n := 1
 	for offset := 0; offset < exportRows; offset += 200 {
 		page, err := c.s.engine.People(r.Context(), engine.PeopleFilter{
-			UnitID: unit, Query: strings.TrimSpace(q.Get("q")), Offset: offset, Limit: 200,
+			UnitID: unit, Query: strings.TrimSpace(q.Get("q")), PostLevel: level,
+			Status: domain.PersonStatus(q.Get("status")), Offset: offset, Limit: 200,
 		})
 		if err != nil {
 			return err

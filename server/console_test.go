@@ -382,3 +382,16 @@ func TestConsolePersonForm(t *testing.T) {
 		t.Errorf("person page does not show the retirement")
 	}
 }
+
+// TestConsolePeopleFilters filters by post level and status: 49 serving
+// staff of 州人民医院 hold professional level 7 in the export (its vacancy
+// table's occupied figure at that level).
+func TestConsolePeopleFilters(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	p := env.forms(t)
+	p.login("124331004000453123")
+	_, _, body := p.do(http.MethodGet, "/people?level=7&status=serving&sort=post_level", nil, nil)
+	if !strings.Contains(body, "共 49 人") {
+		t.Errorf("got %q, want 49 people", regexp.MustCompile(`共 \d+ 人`).FindString(body))
+	}
+}

@@ -158,6 +158,7 @@ var (
 		{Name: "title_grade", Type: field.TypeEnum, Nullable: true, Enums: []string{"full_senior", "associate_senior", "intermediate", "assistant", "technician"}},
 		{Name: "title_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "title_method", Type: field.TypeString, Nullable: true, Size: 16},
+		{Name: "certificate_no", Type: field.TypeString, Nullable: true, Size: 50},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"serving", "retired", "left"}, Default: "serving"},
 		{Name: "status_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "overseas", Type: field.TypeBool, Default: false},
@@ -176,13 +177,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "persons_tenants_tenant",
-				Columns:    []*schema.Column{PersonsColumns[34]},
+				Columns:    []*schema.Column{PersonsColumns[35]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "persons_units_unit",
-				Columns:    []*schema.Column{PersonsColumns[35]},
+				Columns:    []*schema.Column{PersonsColumns[36]},
 				RefColumns: []*schema.Column{UnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -191,17 +192,17 @@ var (
 			{
 				Name:    "person_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[34]},
+				Columns: []*schema.Column{PersonsColumns[35]},
 			},
 			{
 				Name:    "person_tenant_id_id_number_hash",
 				Unique:  true,
-				Columns: []*schema.Column{PersonsColumns[34], PersonsColumns[6]},
+				Columns: []*schema.Column{PersonsColumns[35], PersonsColumns[6]},
 			},
 			{
 				Name:    "person_unit_id_status_post_level",
 				Unique:  false,
-				Columns: []*schema.Column{PersonsColumns[35], PersonsColumns[27], PersonsColumns[20]},
+				Columns: []*schema.Column{PersonsColumns[36], PersonsColumns[28], PersonsColumns[20]},
 			},
 		},
 	}

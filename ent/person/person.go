@@ -73,6 +73,8 @@ const (
 	FieldTitleDate = "title_date"
 	// FieldTitleMethod holds the string denoting the title_method field in the database.
 	FieldTitleMethod = "title_method"
+	// FieldCertificateNo holds the string denoting the certificate_no field in the database.
+	FieldCertificateNo = "certificate_no"
 	// FieldStatus holds the string denoting the status field in the database.
 	FieldStatus = "status"
 	// FieldStatusDate holds the string denoting the status_date field in the database.
@@ -140,6 +142,7 @@ var Columns = []string{
 	FieldTitleGrade,
 	FieldTitleDate,
 	FieldTitleMethod,
+	FieldCertificateNo,
 	FieldStatus,
 	FieldStatusDate,
 	FieldOverseas,
@@ -199,6 +202,8 @@ var (
 	TitleNameValidator func(string) error
 	// TitleMethodValidator is a validator for the "title_method" field. It is called by the builders before save.
 	TitleMethodValidator func(string) error
+	// CertificateNoValidator is a validator for the "certificate_no" field. It is called by the builders before save.
+	CertificateNoValidator func(string) error
 	// DefaultOverseas holds the default value on creation for the "overseas" field.
 	DefaultOverseas bool
 	// DefaultPostdoctoral holds the default value on creation for the "postdoctoral" field.
@@ -392,6 +397,11 @@ func ByTitleDate(opts ...sql.OrderTermOption) OrderOption {
 // ByTitleMethod orders the results by the title_method field.
 func ByTitleMethod(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldTitleMethod, opts...).ToFunc()
+}
+
+// ByCertificateNo orders the results by the certificate_no field.
+func ByCertificateNo(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCertificateNo, opts...).ToFunc()
 }
 
 // ByStatus orders the results by the status field.

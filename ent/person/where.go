@@ -181,6 +181,11 @@ func TitleMethod(v string) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldTitleMethod, v))
 }
 
+// CertificateNo applies equality check predicate on the "certificate_no" field. It's identical to CertificateNoEQ.
+func CertificateNo(v string) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldCertificateNo, v))
+}
+
 // StatusDate applies equality check predicate on the "status_date" field. It's identical to StatusDateEQ.
 func StatusDate(v time.Time) predicate.Person {
 	return predicate.Person(sql.FieldEQ(FieldStatusDate, v))
@@ -1774,6 +1779,81 @@ func TitleMethodEqualFold(v string) predicate.Person {
 // TitleMethodContainsFold applies the ContainsFold predicate on the "title_method" field.
 func TitleMethodContainsFold(v string) predicate.Person {
 	return predicate.Person(sql.FieldContainsFold(FieldTitleMethod, v))
+}
+
+// CertificateNoEQ applies the EQ predicate on the "certificate_no" field.
+func CertificateNoEQ(v string) predicate.Person {
+	return predicate.Person(sql.FieldEQ(FieldCertificateNo, v))
+}
+
+// CertificateNoNEQ applies the NEQ predicate on the "certificate_no" field.
+func CertificateNoNEQ(v string) predicate.Person {
+	return predicate.Person(sql.FieldNEQ(FieldCertificateNo, v))
+}
+
+// CertificateNoIn applies the In predicate on the "certificate_no" field.
+func CertificateNoIn(vs ...string) predicate.Person {
+	return predicate.Person(sql.FieldIn(FieldCertificateNo, vs...))
+}
+
+// CertificateNoNotIn applies the NotIn predicate on the "certificate_no" field.
+func CertificateNoNotIn(vs ...string) predicate.Person {
+	return predicate.Person(sql.FieldNotIn(FieldCertificateNo, vs...))
+}
+
+// CertificateNoGT applies the GT predicate on the "certificate_no" field.
+func CertificateNoGT(v string) predicate.Person {
+	return predicate.Person(sql.FieldGT(FieldCertificateNo, v))
+}
+
+// CertificateNoGTE applies the GTE predicate on the "certificate_no" field.
+func CertificateNoGTE(v string) predicate.Person {
+	return predicate.Person(sql.FieldGTE(FieldCertificateNo, v))
+}
+
+// CertificateNoLT applies the LT predicate on the "certificate_no" field.
+func CertificateNoLT(v string) predicate.Person {
+	return predicate.Person(sql.FieldLT(FieldCertificateNo, v))
+}
+
+// CertificateNoLTE applies the LTE predicate on the "certificate_no" field.
+func CertificateNoLTE(v string) predicate.Person {
+	return predicate.Person(sql.FieldLTE(FieldCertificateNo, v))
+}
+
+// CertificateNoContains applies the Contains predicate on the "certificate_no" field.
+func CertificateNoContains(v string) predicate.Person {
+	return predicate.Person(sql.FieldContains(FieldCertificateNo, v))
+}
+
+// CertificateNoHasPrefix applies the HasPrefix predicate on the "certificate_no" field.
+func CertificateNoHasPrefix(v string) predicate.Person {
+	return predicate.Person(sql.FieldHasPrefix(FieldCertificateNo, v))
+}
+
+// CertificateNoHasSuffix applies the HasSuffix predicate on the "certificate_no" field.
+func CertificateNoHasSuffix(v string) predicate.Person {
+	return predicate.Person(sql.FieldHasSuffix(FieldCertificateNo, v))
+}
+
+// CertificateNoIsNil applies the IsNil predicate on the "certificate_no" field.
+func CertificateNoIsNil() predicate.Person {
+	return predicate.Person(sql.FieldIsNull(FieldCertificateNo))
+}
+
+// CertificateNoNotNil applies the NotNil predicate on the "certificate_no" field.
+func CertificateNoNotNil() predicate.Person {
+	return predicate.Person(sql.FieldNotNull(FieldCertificateNo))
+}
+
+// CertificateNoEqualFold applies the EqualFold predicate on the "certificate_no" field.
+func CertificateNoEqualFold(v string) predicate.Person {
+	return predicate.Person(sql.FieldEqualFold(FieldCertificateNo, v))
+}
+
+// CertificateNoContainsFold applies the ContainsFold predicate on the "certificate_no" field.
+func CertificateNoContainsFold(v string) predicate.Person {
+	return predicate.Person(sql.FieldContainsFold(FieldCertificateNo, v))
 }
 
 // StatusEQ applies the EQ predicate on the "status" field.

@@ -296,20 +296,24 @@ func init() {
 	personDescTitleMethod := personFields[23].Descriptor()
 	// person.TitleMethodValidator is a validator for the "title_method" field. It is called by the builders before save.
 	person.TitleMethodValidator = personDescTitleMethod.Validators[0].(func(string) error)
+	// personDescCertificateNo is the schema descriptor for certificate_no field.
+	personDescCertificateNo := personFields[24].Descriptor()
+	// person.CertificateNoValidator is a validator for the "certificate_no" field. It is called by the builders before save.
+	person.CertificateNoValidator = personDescCertificateNo.Validators[0].(func(string) error)
 	// personDescOverseas is the schema descriptor for overseas field.
-	personDescOverseas := personFields[26].Descriptor()
+	personDescOverseas := personFields[27].Descriptor()
 	// person.DefaultOverseas holds the default value on creation for the overseas field.
 	person.DefaultOverseas = personDescOverseas.Default.(bool)
 	// personDescPostdoctoral is the schema descriptor for postdoctoral field.
-	personDescPostdoctoral := personFields[27].Descriptor()
+	personDescPostdoctoral := personFields[28].Descriptor()
 	// person.DefaultPostdoctoral holds the default value on creation for the postdoctoral field.
 	person.DefaultPostdoctoral = personDescPostdoctoral.Default.(bool)
 	// personDescMobileMasked is the schema descriptor for mobile_masked field.
-	personDescMobileMasked := personFields[29].Descriptor()
+	personDescMobileMasked := personFields[30].Descriptor()
 	// person.MobileMaskedValidator is a validator for the "mobile_masked" field. It is called by the builders before save.
 	person.MobileMaskedValidator = personDescMobileMasked.Validators[0].(func(string) error)
 	// personDescSourceDigest is the schema descriptor for source_digest field.
-	personDescSourceDigest := personFields[30].Descriptor()
+	personDescSourceDigest := personFields[31].Descriptor()
 	// person.SourceDigestValidator is a validator for the "source_digest" field. It is called by the builders before save.
 	person.SourceDigestValidator = personDescSourceDigest.Validators[0].(func(string) error)
 	postplanMixin := schema.PostPlan{}.Mixin()

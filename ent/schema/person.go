@@ -42,6 +42,7 @@ func (Person) Fields() []ent.Field {
 		field.Time("title_date").SchemaType(datetime).Optional().Nillable(),
 		field.String("title_method").MaxLen(16).Optional().
 			Comment("evaluation, recognition or examination"),
+		field.String("certificate_no").MaxLen(50).Optional().Comment("title certificate number"),
 		field.Enum("status").GoType(domain.PersonStatus("")).Default(string(domain.PersonServing)),
 		field.Time("status_date").SchemaType(datetime).Optional().Nillable(),
 		field.Bool("overseas").Default(false),
