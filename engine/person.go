@@ -166,7 +166,7 @@ func (e *Engine) Person(ctx context.Context, id int) (PersonDetail, error) {
 		StartedWork: p.StartedWork, JoinedUnit: p.JoinedUnit, AppointedDate: p.AppointedDate,
 		TitleDate: p.TitleDate, TitleMethod: p.TitleMethod, CertificateNo: p.CertificateNo,
 		StatusDate: p.StatusDate,
-		Overseas: p.Overseas, Postdoctoral: p.Postdoctoral,
+		Overseas:   p.Overseas, Postdoctoral: p.Postdoctoral,
 	}
 	d.Missing = missingForApplication(p)
 	return d, nil
