@@ -61,13 +61,8 @@ func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet,
 			return storageError("read unit", "unit", err)
 		}
 		rep = ImportReport{Skipped: len(sh.Rows) - len(rows)}
-		for i, r := range rows {
-			if err := e.importRow(ctx, tx, u, r, &rep); err != nil {
-				return err
-			}
-			if opts.Progress != nil {
-				opts.Progress(i+1, len(rows))
-			}
+		if err := e.importRows(ctx, tx, u, rows, &rep, opts.Progress); err != nil {
+			return err
 		}
 		detail := fmt.Sprintf("created %d updated %d unchanged %d transfers %d skipped %d",
 			rep.Created, rep.Updated, rep.Unchanged, len(rep.Transfers), rep.Skipped)
@@ -79,37 +74,66 @@ func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet,
 	return rep, nil
 }
 
-// importRow creates, updates or leaves one person. Whether the person is
-// registered elsewhere in the tenant is looked up beyond the clerk's scope,
-// and only that fact is reported.
-func (e *Engine) importRow(ctx context.Context, tx *ent.Tx, u *ent.Unit, r roster.Row, rep *ImportReport) error {
-	hash := e.seal.lookupHash(string(r.Record.IDNumber))
-	old, err := tx.Person.Query().
-		Where(person.TenantID(u.TenantID), person.IDNumberHash(hash)).
-		Only(system(ctx))
-	switch {
-	case ent.IsNotFound(err):
-		c := tx.Person.Create().SetTenantID(u.TenantID).SetUnitID(u.ID).SetIDNumberHash(hash)
-		e.setRecord(c.Mutation(), r.Record)
-		if err := c.Exec(ctx); err != nil {
-			return storageError("create person", "person", err)
-		}
-		rep.Created++
-	case err != nil:
-		return storageError("find person", "person", err)
-	case old.UnitID != u.ID:
-		rep.Transfers = append(rep.Transfers, r.Number)
-	case old.SourceDigest == recordDigest(r.Record):
-		rep.Unchanged++
-	default:
-		upd := tx.Person.UpdateOneID(old.ID)
-		e.setRecord(upd.Mutation(), r.Record)
-		if err := upd.Exec(ctx); err != nil {
-			return storageError("update person", "person", err)
-		}
-		rep.Updated++
+// importRows creates, updates or leaves each person. Who is registered
+// in the tenant is read once, beyond the clerk's scope, and of people in
+// other units only that fact is reported; new people are inserted in
+// batches.
+func (e *Engine) importRows(ctx context.Context, tx *ent.Tx, u *ent.Unit, rows []roster.Row,
+	rep *ImportReport, progress func(done, total int)) error {
+	existing, err := tx.Person.Query().Where(person.TenantID(u.TenantID)).
+		Select(person.FieldID, person.FieldUnitID, person.FieldIDNumberHash, person.FieldSourceDigest).
+		All(system(ctx))
+	if err != nil {
+		return storageError("read people", "person", err)
 	}
-	return nil
+	byHash := make(map[string]*ent.Person, len(existing))
+	for _, p := range existing {
+		byHash[p.IDNumberHash] = p
+	}
+	var creates []*ent.PersonCreate
+	flush := func() error {
+		if len(creates) == 0 {
+			return nil
+		}
+		err := tx.Person.CreateBulk(creates...).Exec(ctx)
+		creates = creates[:0]
+		return storageError("create people", "person", err)
+	}
+	for i, r := range rows {
+		hash := e.seal.lookupHash(string(r.Record.IDNumber))
+		old, ok := byHash[hash]
+		switch {
+		case !ok:
+			c := tx.Person.Create().SetTenantID(u.TenantID).SetUnitID(u.ID).SetIDNumberHash(hash)
+			e.setRecord(c.Mutation(), r.Record)
+			creates = append(creates, c)
+			byHash[hash] = &ent.Person{UnitID: u.ID, SourceDigest: recordDigest(r.Record)}
+			rep.Created++
+		case old.ID == 0:
+			// The same ID number twice in one sheet: the first row counts.
+			rep.Skipped++
+		case old.UnitID != u.ID:
+			rep.Transfers = append(rep.Transfers, r.Number)
+		case old.SourceDigest == recordDigest(r.Record):
+			rep.Unchanged++
+		default:
+			upd := tx.Person.UpdateOneID(old.ID)
+			e.setRecord(upd.Mutation(), r.Record)
+			if err := upd.Exec(ctx); err != nil {
+				return storageError("update person", "person", err)
+			}
+			rep.Updated++
+		}
+		if len(creates) == bulkSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if progress != nil {
+			progress(i+1, len(rows))
+		}
+	}
+	return flush()
 }
 
 // recordDigest fingerprints an imported record, so that importing the same
