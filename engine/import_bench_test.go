@@ -336,6 +336,8 @@ var floorColumns = []string{
 	"created_at", "updated_at",
 }
 
+// floorTable creates the insert floor's table; %s is the backend's
+// auto-increment key.
 const floorTable = `CREATE TABLE staff (
 	id %s,
 	tenant_id BIGINT NOT NULL, unit_id BIGINT NOT NULL,

@@ -10,6 +10,7 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine/roster"
 	"github.com/zhicheng-hr/zhicheng/ent"
 	"github.com/zhicheng-hr/zhicheng/ent/person"
+	"github.com/zhicheng-hr/zhicheng/ent/rule"
 	"github.com/zhicheng-hr/zhicheng/policies"
 )
 
@@ -46,22 +47,23 @@ func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet,
 		return ImportReport{}, err
 	}
 	var rep ImportReport
-	var rows []roster.Row
+	valid := 0
 	for _, r := range sh.Rows {
 		if len(r.Problems) == 0 {
-			rows = append(rows, r)
+			valid++
 		}
 	}
-	if n := len(sh.Rows) - len(rows); n > 0 && !opts.ValidOnly {
+	if n := len(sh.Rows) - valid; n > 0 && !opts.ValidOnly {
 		return rep, invalid("import.has_problems", P{"rows": n})
 	}
+	ctx = rule.WithVisibleUnits(ctx)
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		u, err := tx.Unit.Get(ctx, unitID)
 		if err != nil {
 			return storageError("read unit", "unit", err)
 		}
-		rep = ImportReport{Skipped: len(sh.Rows) - len(rows)}
-		if err := e.importRows(ctx, tx, u, rows, &rep, opts.Progress); err != nil {
+		rep = ImportReport{Skipped: len(sh.Rows) - valid}
+		if err := e.importRows(ctx, tx, u, sh.Rows, valid, &rep, opts.Progress); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("created %d updated %d unchanged %d transfers %d skipped %d",
@@ -74,21 +76,22 @@ func (e *Engine) ImportPeople(ctx context.Context, unitID int, sh *roster.Sheet,
 	return rep, nil
 }
 
-// importRows creates, updates or leaves each person. Who is registered
+// importRows creates, updates or leaves the person of each row without
+// problems. Who is registered
 // in the tenant is read once, beyond the clerk's scope, and of people in
 // other units only that fact is reported; new people are inserted in
 // batches.
 func (e *Engine) importRows(ctx context.Context, tx *ent.Tx, u *ent.Unit, rows []roster.Row,
-	rep *ImportReport, progress func(done, total int)) error {
+	valid int, rep *ImportReport, progress func(done, total int)) error {
 	existing, err := tx.Person.Query().Where(person.TenantID(u.TenantID)).
 		Select(person.FieldID, person.FieldUnitID, person.FieldIDNumberHash, person.FieldSourceDigest).
 		All(system(ctx))
 	if err != nil {
 		return storageError("read people", "person", err)
 	}
-	byHash := make(map[string]*ent.Person, len(existing))
+	byHash := make(map[string]registered, len(existing))
 	for _, p := range existing {
-		byHash[p.IDNumberHash] = p
+		byHash[p.IDNumberHash] = registered{id: p.ID, unitID: p.UnitID, digest: p.SourceDigest}
 	}
 	var creates []*ent.PersonCreate
 	flush := func() error {
@@ -99,7 +102,11 @@ func (e *Engine) importRows(ctx context.Context, tx *ent.Tx, u *ent.Unit, rows [
 		creates = creates[:0]
 		return storageError("create people", "person", err)
 	}
-	for i, r := range rows {
+	done := 0
+	for _, r := range rows {
+		if len(r.Problems) > 0 {
+			continue
+		}
 		hash := e.seal.lookupHash(string(r.Record.IDNumber))
 		old, ok := byHash[hash]
 		switch {
@@ -107,17 +114,17 @@ func (e *Engine) importRows(ctx context.Context, tx *ent.Tx, u *ent.Unit, rows [
 			c := tx.Person.Create().SetTenantID(u.TenantID).SetUnitID(u.ID).SetIDNumberHash(hash)
 			e.setRecord(c.Mutation(), r.Record)
 			creates = append(creates, c)
-			byHash[hash] = &ent.Person{UnitID: u.ID, SourceDigest: recordDigest(r.Record)}
+			byHash[hash] = registered{unitID: u.ID}
 			rep.Created++
-		case old.ID == 0:
+		case old.id == 0:
 			// The same ID number twice in one sheet: the first row counts.
 			rep.Skipped++
-		case old.UnitID != u.ID:
+		case old.unitID != u.ID:
 			rep.Transfers = append(rep.Transfers, r.Number)
-		case old.SourceDigest == recordDigest(r.Record):
+		case old.digest == recordDigest(r.Record):
 			rep.Unchanged++
 		default:
-			upd := tx.Person.UpdateOneID(old.ID)
+			upd := tx.Person.UpdateOneID(old.id)
 			e.setRecord(upd.Mutation(), r.Record)
 			if err := upd.Exec(ctx); err != nil {
 				return storageError("update person", "person", err)
@@ -129,11 +136,18 @@ func (e *Engine) importRows(ctx context.Context, tx *ent.Tx, u *ent.Unit, rows [
 				return err
 			}
 		}
-		if progress != nil {
-			progress(i+1, len(rows))
+		if done++; progress != nil {
+			progress(done, valid)
 		}
 	}
 	return flush()
+}
+
+// registered is what an import needs to know of a person already in the
+// tenant; id is 0 for one created by the same import.
+type registered struct {
+	id, unitID int
+	digest     string
 }
 
 // recordDigest fingerprints an imported record, so that importing the same

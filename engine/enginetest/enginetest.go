@@ -280,6 +280,9 @@ func Main(m *testing.M) {
 	if mysqlTemplate.drop != nil {
 		mysqlTemplate.drop()
 	}
+	if template.dir != "" {
+		os.RemoveAll(template.dir)
+	}
 	os.Exit(code)
 }
 

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"entgo.io/ent"
 	"entgo.io/ent/entql"
@@ -144,12 +145,20 @@ func CreateInScope() privacy.MutationRule {
 				return privacy.Denyf("unexpected mutation type %T", m)
 			}
 			id, _ := v.(int)
+			if known, ok := ctx.Value(visibleUnitsKey{}).(*sync.Map); ok {
+				if _, seen := known.Load(id); seen {
+					return privacy.Skip
+				}
+			}
 			visible, err := c.Client().Unit.Query().Where(unit.ID(id)).Exist(ctx)
 			if err != nil {
 				return fmt.Errorf("check unit scope: %w", err)
 			}
 			if !visible {
 				return privacy.Denyf("unit outside the actor's scope")
+			}
+			if known, ok := ctx.Value(visibleUnitsKey{}).(*sync.Map); ok {
+				known.Store(id, true)
 			}
 			return privacy.Skip
 		}), ent.OpCreate)
@@ -183,6 +192,16 @@ func AppendOnly() ent.Hook {
 			return next.Mutate(ctx, m)
 		})
 	}
+}
+
+type visibleUnitsKey struct{}
+
+// WithVisibleUnits returns a context in which CreateInScope remembers the
+// units it found visible, so that creating many rows of one unit checks
+// the unit once. Use it for one operation of one actor, not longer: a
+// change of scope would not be seen.
+func WithVisibleUnits(ctx context.Context) context.Context {
+	return context.WithValue(ctx, visibleUnitsKey{}, &sync.Map{})
 }
 
 // FilterUsers lets a tenant administrator see the tenant's users and
