@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
+	"github.com/zhicheng-hr/zhicheng/plugins/syncplugin"
 	"github.com/zhicheng-hr/zhicheng/server"
 	"github.com/zhicheng-hr/zhicheng/tenants"
 )
@@ -91,8 +92,10 @@ zhicheng demo: %s (%s)
 		tenants.DemoAdmin, tenants.DemoBureau, "433100-WJW", "124331004000453123")
 }
 
-// listen serves HTTP until ctx ends, then shuts down gracefully.
+// listen serves HTTP until ctx ends, then shuts down gracefully and stops
+// any sync plugin process still running.
 func listen(ctx context.Context, o options, e *engine.Engine, log *slog.Logger) error {
+	defer syncplugin.CleanupClients()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h, err := server.New(server.Config{
