@@ -15,19 +15,31 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationevent"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationquota"
 	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/person"
 	"github.com/zhicheng-hr/zhicheng/ent/postplan"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanhistory"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanlock"
 	"github.com/zhicheng-hr/zhicheng/ent/quotabalance"
 	"github.com/zhicheng-hr/zhicheng/ent/quotadeclaration"
 	"github.com/zhicheng-hr/zhicheng/ent/region"
 	"github.com/zhicheng-hr/zhicheng/ent/reviewevent"
 	"github.com/zhicheng-hr/zhicheng/ent/session"
+	"github.com/zhicheng-hr/zhicheng/ent/syncbinding"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrefusal"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrun"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
+	"github.com/zhicheng-hr/zhicheng/ent/titleapplication"
 	"github.com/zhicheng-hr/zhicheng/ent/unit"
 	"github.com/zhicheng-hr/zhicheng/ent/user"
+	"github.com/zhicheng-hr/zhicheng/ent/windowextension"
+	"github.com/zhicheng-hr/zhicheng/ent/yearsettings"
+
+	stdsql "database/sql"
 )
 
 // Client is the client that holds all ent builders.
@@ -35,6 +47,10 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// ApplicationEvent is the client for interacting with the ApplicationEvent builders.
+	ApplicationEvent *ApplicationEventClient
+	// ApplicationQuota is the client for interacting with the ApplicationQuota builders.
+	ApplicationQuota *ApplicationQuotaClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// DeclarationLine is the client for interacting with the DeclarationLine builders.
@@ -45,6 +61,10 @@ type Client struct {
 	Person *PersonClient
 	// PostPlan is the client for interacting with the PostPlan builders.
 	PostPlan *PostPlanClient
+	// PostPlanHistory is the client for interacting with the PostPlanHistory builders.
+	PostPlanHistory *PostPlanHistoryClient
+	// PostPlanLock is the client for interacting with the PostPlanLock builders.
+	PostPlanLock *PostPlanLockClient
 	// QuotaBalance is the client for interacting with the QuotaBalance builders.
 	QuotaBalance *QuotaBalanceClient
 	// QuotaDeclaration is the client for interacting with the QuotaDeclaration builders.
@@ -55,12 +75,24 @@ type Client struct {
 	ReviewEvent *ReviewEventClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SyncBinding is the client for interacting with the SyncBinding builders.
+	SyncBinding *SyncBindingClient
+	// SyncRefusal is the client for interacting with the SyncRefusal builders.
+	SyncRefusal *SyncRefusalClient
+	// SyncRun is the client for interacting with the SyncRun builders.
+	SyncRun *SyncRunClient
 	// Tenant is the client for interacting with the Tenant builders.
 	Tenant *TenantClient
+	// TitleApplication is the client for interacting with the TitleApplication builders.
+	TitleApplication *TitleApplicationClient
 	// Unit is the client for interacting with the Unit builders.
 	Unit *UnitClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WindowExtension is the client for interacting with the WindowExtension builders.
+	WindowExtension *WindowExtensionClient
+	// YearSettings is the client for interacting with the YearSettings builders.
+	YearSettings *YearSettingsClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -72,19 +104,29 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.ApplicationEvent = NewApplicationEventClient(c.config)
+	c.ApplicationQuota = NewApplicationQuotaClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.DeclarationLine = NewDeclarationLineClient(c.config)
 	c.Department = NewDepartmentClient(c.config)
 	c.Person = NewPersonClient(c.config)
 	c.PostPlan = NewPostPlanClient(c.config)
+	c.PostPlanHistory = NewPostPlanHistoryClient(c.config)
+	c.PostPlanLock = NewPostPlanLockClient(c.config)
 	c.QuotaBalance = NewQuotaBalanceClient(c.config)
 	c.QuotaDeclaration = NewQuotaDeclarationClient(c.config)
 	c.Region = NewRegionClient(c.config)
 	c.ReviewEvent = NewReviewEventClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.SyncBinding = NewSyncBindingClient(c.config)
+	c.SyncRefusal = NewSyncRefusalClient(c.config)
+	c.SyncRun = NewSyncRunClient(c.config)
 	c.Tenant = NewTenantClient(c.config)
+	c.TitleApplication = NewTitleApplicationClient(c.config)
 	c.Unit = NewUnitClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.WindowExtension = NewWindowExtensionClient(c.config)
+	c.YearSettings = NewYearSettingsClient(c.config)
 }
 
 type (
@@ -177,19 +219,29 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:              ctx,
 		config:           cfg,
+		ApplicationEvent: NewApplicationEventClient(cfg),
+		ApplicationQuota: NewApplicationQuotaClient(cfg),
 		AuditEvent:       NewAuditEventClient(cfg),
 		DeclarationLine:  NewDeclarationLineClient(cfg),
 		Department:       NewDepartmentClient(cfg),
 		Person:           NewPersonClient(cfg),
 		PostPlan:         NewPostPlanClient(cfg),
+		PostPlanHistory:  NewPostPlanHistoryClient(cfg),
+		PostPlanLock:     NewPostPlanLockClient(cfg),
 		QuotaBalance:     NewQuotaBalanceClient(cfg),
 		QuotaDeclaration: NewQuotaDeclarationClient(cfg),
 		Region:           NewRegionClient(cfg),
 		ReviewEvent:      NewReviewEventClient(cfg),
 		Session:          NewSessionClient(cfg),
+		SyncBinding:      NewSyncBindingClient(cfg),
+		SyncRefusal:      NewSyncRefusalClient(cfg),
+		SyncRun:          NewSyncRunClient(cfg),
 		Tenant:           NewTenantClient(cfg),
+		TitleApplication: NewTitleApplicationClient(cfg),
 		Unit:             NewUnitClient(cfg),
 		User:             NewUserClient(cfg),
+		WindowExtension:  NewWindowExtensionClient(cfg),
+		YearSettings:     NewYearSettingsClient(cfg),
 	}, nil
 }
 
@@ -209,26 +261,36 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:              ctx,
 		config:           cfg,
+		ApplicationEvent: NewApplicationEventClient(cfg),
+		ApplicationQuota: NewApplicationQuotaClient(cfg),
 		AuditEvent:       NewAuditEventClient(cfg),
 		DeclarationLine:  NewDeclarationLineClient(cfg),
 		Department:       NewDepartmentClient(cfg),
 		Person:           NewPersonClient(cfg),
 		PostPlan:         NewPostPlanClient(cfg),
+		PostPlanHistory:  NewPostPlanHistoryClient(cfg),
+		PostPlanLock:     NewPostPlanLockClient(cfg),
 		QuotaBalance:     NewQuotaBalanceClient(cfg),
 		QuotaDeclaration: NewQuotaDeclarationClient(cfg),
 		Region:           NewRegionClient(cfg),
 		ReviewEvent:      NewReviewEventClient(cfg),
 		Session:          NewSessionClient(cfg),
+		SyncBinding:      NewSyncBindingClient(cfg),
+		SyncRefusal:      NewSyncRefusalClient(cfg),
+		SyncRun:          NewSyncRunClient(cfg),
 		Tenant:           NewTenantClient(cfg),
+		TitleApplication: NewTitleApplicationClient(cfg),
 		Unit:             NewUnitClient(cfg),
 		User:             NewUserClient(cfg),
+		WindowExtension:  NewWindowExtensionClient(cfg),
+		YearSettings:     NewYearSettingsClient(cfg),
 	}, nil
 }
 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		AuditEvent.
+//		ApplicationEvent.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -251,9 +313,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AuditEvent, c.DeclarationLine, c.Department, c.Person, c.PostPlan,
+		c.ApplicationEvent, c.ApplicationQuota, c.AuditEvent, c.DeclarationLine,
+		c.Department, c.Person, c.PostPlan, c.PostPlanHistory, c.PostPlanLock,
 		c.QuotaBalance, c.QuotaDeclaration, c.Region, c.ReviewEvent, c.Session,
-		c.Tenant, c.Unit, c.User,
+		c.SyncBinding, c.SyncRefusal, c.SyncRun, c.Tenant, c.TitleApplication, c.Unit,
+		c.User, c.WindowExtension, c.YearSettings,
 	} {
 		n.Use(hooks...)
 	}
@@ -263,9 +327,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AuditEvent, c.DeclarationLine, c.Department, c.Person, c.PostPlan,
+		c.ApplicationEvent, c.ApplicationQuota, c.AuditEvent, c.DeclarationLine,
+		c.Department, c.Person, c.PostPlan, c.PostPlanHistory, c.PostPlanLock,
 		c.QuotaBalance, c.QuotaDeclaration, c.Region, c.ReviewEvent, c.Session,
-		c.Tenant, c.Unit, c.User,
+		c.SyncBinding, c.SyncRefusal, c.SyncRun, c.Tenant, c.TitleApplication, c.Unit,
+		c.User, c.WindowExtension, c.YearSettings,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -274,6 +340,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *ApplicationEventMutation:
+		return c.ApplicationEvent.mutate(ctx, m)
+	case *ApplicationQuotaMutation:
+		return c.ApplicationQuota.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
 	case *DeclarationLineMutation:
@@ -284,6 +354,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Person.mutate(ctx, m)
 	case *PostPlanMutation:
 		return c.PostPlan.mutate(ctx, m)
+	case *PostPlanHistoryMutation:
+		return c.PostPlanHistory.mutate(ctx, m)
+	case *PostPlanLockMutation:
+		return c.PostPlanLock.mutate(ctx, m)
 	case *QuotaBalanceMutation:
 		return c.QuotaBalance.mutate(ctx, m)
 	case *QuotaDeclarationMutation:
@@ -294,14 +368,374 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ReviewEvent.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *SyncBindingMutation:
+		return c.SyncBinding.mutate(ctx, m)
+	case *SyncRefusalMutation:
+		return c.SyncRefusal.mutate(ctx, m)
+	case *SyncRunMutation:
+		return c.SyncRun.mutate(ctx, m)
 	case *TenantMutation:
 		return c.Tenant.mutate(ctx, m)
+	case *TitleApplicationMutation:
+		return c.TitleApplication.mutate(ctx, m)
 	case *UnitMutation:
 		return c.Unit.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *WindowExtensionMutation:
+		return c.WindowExtension.mutate(ctx, m)
+	case *YearSettingsMutation:
+		return c.YearSettings.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// ApplicationEventClient is a client for the ApplicationEvent schema.
+type ApplicationEventClient struct {
+	config
+}
+
+// NewApplicationEventClient returns a client for the ApplicationEvent from the given config.
+func NewApplicationEventClient(c config) *ApplicationEventClient {
+	return &ApplicationEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `applicationevent.Hooks(f(g(h())))`.
+func (c *ApplicationEventClient) Use(hooks ...Hook) {
+	c.hooks.ApplicationEvent = append(c.hooks.ApplicationEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `applicationevent.Intercept(f(g(h())))`.
+func (c *ApplicationEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApplicationEvent = append(c.inters.ApplicationEvent, interceptors...)
+}
+
+// Create returns a builder for creating a ApplicationEvent entity.
+func (c *ApplicationEventClient) Create() *ApplicationEventCreate {
+	mutation := newApplicationEventMutation(c.config, OpCreate)
+	return &ApplicationEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApplicationEvent entities.
+func (c *ApplicationEventClient) CreateBulk(builders ...*ApplicationEventCreate) *ApplicationEventCreateBulk {
+	return &ApplicationEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApplicationEventClient) MapCreateBulk(slice any, setFunc func(*ApplicationEventCreate, int)) *ApplicationEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApplicationEventCreateBulk{err: fmt.Errorf("calling to ApplicationEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApplicationEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApplicationEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApplicationEvent.
+func (c *ApplicationEventClient) Update() *ApplicationEventUpdate {
+	mutation := newApplicationEventMutation(c.config, OpUpdate)
+	return &ApplicationEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApplicationEventClient) UpdateOne(_m *ApplicationEvent) *ApplicationEventUpdateOne {
+	mutation := newApplicationEventMutation(c.config, OpUpdateOne, withApplicationEvent(_m))
+	return &ApplicationEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApplicationEventClient) UpdateOneID(id int) *ApplicationEventUpdateOne {
+	mutation := newApplicationEventMutation(c.config, OpUpdateOne, withApplicationEventID(id))
+	return &ApplicationEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApplicationEvent.
+func (c *ApplicationEventClient) Delete() *ApplicationEventDelete {
+	mutation := newApplicationEventMutation(c.config, OpDelete)
+	return &ApplicationEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApplicationEventClient) DeleteOne(_m *ApplicationEvent) *ApplicationEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApplicationEventClient) DeleteOneID(id int) *ApplicationEventDeleteOne {
+	builder := c.Delete().Where(applicationevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApplicationEventDeleteOne{builder}
+}
+
+// Query returns a query builder for ApplicationEvent.
+func (c *ApplicationEventClient) Query() *ApplicationEventQuery {
+	return &ApplicationEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApplicationEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApplicationEvent entity by its id.
+func (c *ApplicationEventClient) Get(ctx context.Context, id int) (*ApplicationEvent, error) {
+	return c.Query().Where(applicationevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApplicationEventClient) GetX(ctx context.Context, id int) *ApplicationEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a ApplicationEvent.
+func (c *ApplicationEventClient) QueryTenant(_m *ApplicationEvent) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(applicationevent.Table, applicationevent.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, applicationevent.TenantTable, applicationevent.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUnit queries the unit edge of a ApplicationEvent.
+func (c *ApplicationEventClient) QueryUnit(_m *ApplicationEvent) *UnitQuery {
+	query := (&UnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(applicationevent.Table, applicationevent.FieldID, id),
+			sqlgraph.To(unit.Table, unit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, applicationevent.UnitTable, applicationevent.UnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryApplication queries the application edge of a ApplicationEvent.
+func (c *ApplicationEventClient) QueryApplication(_m *ApplicationEvent) *TitleApplicationQuery {
+	query := (&TitleApplicationClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(applicationevent.Table, applicationevent.FieldID, id),
+			sqlgraph.To(titleapplication.Table, titleapplication.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, applicationevent.ApplicationTable, applicationevent.ApplicationColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApplicationEventClient) Hooks() []Hook {
+	hooks := c.hooks.ApplicationEvent
+	return append(hooks[:len(hooks):len(hooks)], applicationevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApplicationEventClient) Interceptors() []Interceptor {
+	return c.inters.ApplicationEvent
+}
+
+func (c *ApplicationEventClient) mutate(ctx context.Context, m *ApplicationEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApplicationEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApplicationEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApplicationEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApplicationEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApplicationEvent mutation op: %q", m.Op())
+	}
+}
+
+// ApplicationQuotaClient is a client for the ApplicationQuota schema.
+type ApplicationQuotaClient struct {
+	config
+}
+
+// NewApplicationQuotaClient returns a client for the ApplicationQuota from the given config.
+func NewApplicationQuotaClient(c config) *ApplicationQuotaClient {
+	return &ApplicationQuotaClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `applicationquota.Hooks(f(g(h())))`.
+func (c *ApplicationQuotaClient) Use(hooks ...Hook) {
+	c.hooks.ApplicationQuota = append(c.hooks.ApplicationQuota, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `applicationquota.Intercept(f(g(h())))`.
+func (c *ApplicationQuotaClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApplicationQuota = append(c.inters.ApplicationQuota, interceptors...)
+}
+
+// Create returns a builder for creating a ApplicationQuota entity.
+func (c *ApplicationQuotaClient) Create() *ApplicationQuotaCreate {
+	mutation := newApplicationQuotaMutation(c.config, OpCreate)
+	return &ApplicationQuotaCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApplicationQuota entities.
+func (c *ApplicationQuotaClient) CreateBulk(builders ...*ApplicationQuotaCreate) *ApplicationQuotaCreateBulk {
+	return &ApplicationQuotaCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApplicationQuotaClient) MapCreateBulk(slice any, setFunc func(*ApplicationQuotaCreate, int)) *ApplicationQuotaCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApplicationQuotaCreateBulk{err: fmt.Errorf("calling to ApplicationQuotaClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApplicationQuotaCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApplicationQuotaCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApplicationQuota.
+func (c *ApplicationQuotaClient) Update() *ApplicationQuotaUpdate {
+	mutation := newApplicationQuotaMutation(c.config, OpUpdate)
+	return &ApplicationQuotaUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApplicationQuotaClient) UpdateOne(_m *ApplicationQuota) *ApplicationQuotaUpdateOne {
+	mutation := newApplicationQuotaMutation(c.config, OpUpdateOne, withApplicationQuota(_m))
+	return &ApplicationQuotaUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApplicationQuotaClient) UpdateOneID(id int) *ApplicationQuotaUpdateOne {
+	mutation := newApplicationQuotaMutation(c.config, OpUpdateOne, withApplicationQuotaID(id))
+	return &ApplicationQuotaUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApplicationQuota.
+func (c *ApplicationQuotaClient) Delete() *ApplicationQuotaDelete {
+	mutation := newApplicationQuotaMutation(c.config, OpDelete)
+	return &ApplicationQuotaDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApplicationQuotaClient) DeleteOne(_m *ApplicationQuota) *ApplicationQuotaDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApplicationQuotaClient) DeleteOneID(id int) *ApplicationQuotaDeleteOne {
+	builder := c.Delete().Where(applicationquota.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApplicationQuotaDeleteOne{builder}
+}
+
+// Query returns a query builder for ApplicationQuota.
+func (c *ApplicationQuotaClient) Query() *ApplicationQuotaQuery {
+	return &ApplicationQuotaQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApplicationQuota},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApplicationQuota entity by its id.
+func (c *ApplicationQuotaClient) Get(ctx context.Context, id int) (*ApplicationQuota, error) {
+	return c.Query().Where(applicationquota.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApplicationQuotaClient) GetX(ctx context.Context, id int) *ApplicationQuota {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a ApplicationQuota.
+func (c *ApplicationQuotaClient) QueryTenant(_m *ApplicationQuota) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(applicationquota.Table, applicationquota.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, applicationquota.TenantTable, applicationquota.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUnit queries the unit edge of a ApplicationQuota.
+func (c *ApplicationQuotaClient) QueryUnit(_m *ApplicationQuota) *UnitQuery {
+	query := (&UnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(applicationquota.Table, applicationquota.FieldID, id),
+			sqlgraph.To(unit.Table, unit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, applicationquota.UnitTable, applicationquota.UnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApplicationQuotaClient) Hooks() []Hook {
+	hooks := c.hooks.ApplicationQuota
+	return append(hooks[:len(hooks):len(hooks)], applicationquota.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApplicationQuotaClient) Interceptors() []Interceptor {
+	return c.inters.ApplicationQuota
+}
+
+func (c *ApplicationQuotaClient) mutate(ctx context.Context, m *ApplicationQuotaMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApplicationQuotaCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApplicationQuotaUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApplicationQuotaUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApplicationQuotaDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApplicationQuota mutation op: %q", m.Op())
 	}
 }
 
@@ -1116,6 +1550,338 @@ func (c *PostPlanClient) mutate(ctx context.Context, m *PostPlanMutation) (Value
 		return (&PostPlanDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown PostPlan mutation op: %q", m.Op())
+	}
+}
+
+// PostPlanHistoryClient is a client for the PostPlanHistory schema.
+type PostPlanHistoryClient struct {
+	config
+}
+
+// NewPostPlanHistoryClient returns a client for the PostPlanHistory from the given config.
+func NewPostPlanHistoryClient(c config) *PostPlanHistoryClient {
+	return &PostPlanHistoryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `postplanhistory.Hooks(f(g(h())))`.
+func (c *PostPlanHistoryClient) Use(hooks ...Hook) {
+	c.hooks.PostPlanHistory = append(c.hooks.PostPlanHistory, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `postplanhistory.Intercept(f(g(h())))`.
+func (c *PostPlanHistoryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PostPlanHistory = append(c.inters.PostPlanHistory, interceptors...)
+}
+
+// Create returns a builder for creating a PostPlanHistory entity.
+func (c *PostPlanHistoryClient) Create() *PostPlanHistoryCreate {
+	mutation := newPostPlanHistoryMutation(c.config, OpCreate)
+	return &PostPlanHistoryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PostPlanHistory entities.
+func (c *PostPlanHistoryClient) CreateBulk(builders ...*PostPlanHistoryCreate) *PostPlanHistoryCreateBulk {
+	return &PostPlanHistoryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PostPlanHistoryClient) MapCreateBulk(slice any, setFunc func(*PostPlanHistoryCreate, int)) *PostPlanHistoryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PostPlanHistoryCreateBulk{err: fmt.Errorf("calling to PostPlanHistoryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PostPlanHistoryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PostPlanHistoryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PostPlanHistory.
+func (c *PostPlanHistoryClient) Update() *PostPlanHistoryUpdate {
+	mutation := newPostPlanHistoryMutation(c.config, OpUpdate)
+	return &PostPlanHistoryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PostPlanHistoryClient) UpdateOne(_m *PostPlanHistory) *PostPlanHistoryUpdateOne {
+	mutation := newPostPlanHistoryMutation(c.config, OpUpdateOne, withPostPlanHistory(_m))
+	return &PostPlanHistoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PostPlanHistoryClient) UpdateOneID(id int) *PostPlanHistoryUpdateOne {
+	mutation := newPostPlanHistoryMutation(c.config, OpUpdateOne, withPostPlanHistoryID(id))
+	return &PostPlanHistoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PostPlanHistory.
+func (c *PostPlanHistoryClient) Delete() *PostPlanHistoryDelete {
+	mutation := newPostPlanHistoryMutation(c.config, OpDelete)
+	return &PostPlanHistoryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PostPlanHistoryClient) DeleteOne(_m *PostPlanHistory) *PostPlanHistoryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PostPlanHistoryClient) DeleteOneID(id int) *PostPlanHistoryDeleteOne {
+	builder := c.Delete().Where(postplanhistory.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PostPlanHistoryDeleteOne{builder}
+}
+
+// Query returns a query builder for PostPlanHistory.
+func (c *PostPlanHistoryClient) Query() *PostPlanHistoryQuery {
+	return &PostPlanHistoryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePostPlanHistory},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PostPlanHistory entity by its id.
+func (c *PostPlanHistoryClient) Get(ctx context.Context, id int) (*PostPlanHistory, error) {
+	return c.Query().Where(postplanhistory.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PostPlanHistoryClient) GetX(ctx context.Context, id int) *PostPlanHistory {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a PostPlanHistory.
+func (c *PostPlanHistoryClient) QueryTenant(_m *PostPlanHistory) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(postplanhistory.Table, postplanhistory.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, postplanhistory.TenantTable, postplanhistory.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUnit queries the unit edge of a PostPlanHistory.
+func (c *PostPlanHistoryClient) QueryUnit(_m *PostPlanHistory) *UnitQuery {
+	query := (&UnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(postplanhistory.Table, postplanhistory.FieldID, id),
+			sqlgraph.To(unit.Table, unit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, postplanhistory.UnitTable, postplanhistory.UnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRun queries the run edge of a PostPlanHistory.
+func (c *PostPlanHistoryClient) QueryRun(_m *PostPlanHistory) *SyncRunQuery {
+	query := (&SyncRunClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(postplanhistory.Table, postplanhistory.FieldID, id),
+			sqlgraph.To(syncrun.Table, syncrun.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, postplanhistory.RunTable, postplanhistory.RunColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PostPlanHistoryClient) Hooks() []Hook {
+	hooks := c.hooks.PostPlanHistory
+	return append(hooks[:len(hooks):len(hooks)], postplanhistory.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PostPlanHistoryClient) Interceptors() []Interceptor {
+	return c.inters.PostPlanHistory
+}
+
+func (c *PostPlanHistoryClient) mutate(ctx context.Context, m *PostPlanHistoryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PostPlanHistoryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PostPlanHistoryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PostPlanHistoryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PostPlanHistoryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PostPlanHistory mutation op: %q", m.Op())
+	}
+}
+
+// PostPlanLockClient is a client for the PostPlanLock schema.
+type PostPlanLockClient struct {
+	config
+}
+
+// NewPostPlanLockClient returns a client for the PostPlanLock from the given config.
+func NewPostPlanLockClient(c config) *PostPlanLockClient {
+	return &PostPlanLockClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `postplanlock.Hooks(f(g(h())))`.
+func (c *PostPlanLockClient) Use(hooks ...Hook) {
+	c.hooks.PostPlanLock = append(c.hooks.PostPlanLock, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `postplanlock.Intercept(f(g(h())))`.
+func (c *PostPlanLockClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PostPlanLock = append(c.inters.PostPlanLock, interceptors...)
+}
+
+// Create returns a builder for creating a PostPlanLock entity.
+func (c *PostPlanLockClient) Create() *PostPlanLockCreate {
+	mutation := newPostPlanLockMutation(c.config, OpCreate)
+	return &PostPlanLockCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PostPlanLock entities.
+func (c *PostPlanLockClient) CreateBulk(builders ...*PostPlanLockCreate) *PostPlanLockCreateBulk {
+	return &PostPlanLockCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PostPlanLockClient) MapCreateBulk(slice any, setFunc func(*PostPlanLockCreate, int)) *PostPlanLockCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PostPlanLockCreateBulk{err: fmt.Errorf("calling to PostPlanLockClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PostPlanLockCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PostPlanLockCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PostPlanLock.
+func (c *PostPlanLockClient) Update() *PostPlanLockUpdate {
+	mutation := newPostPlanLockMutation(c.config, OpUpdate)
+	return &PostPlanLockUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PostPlanLockClient) UpdateOne(_m *PostPlanLock) *PostPlanLockUpdateOne {
+	mutation := newPostPlanLockMutation(c.config, OpUpdateOne, withPostPlanLock(_m))
+	return &PostPlanLockUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PostPlanLockClient) UpdateOneID(id int) *PostPlanLockUpdateOne {
+	mutation := newPostPlanLockMutation(c.config, OpUpdateOne, withPostPlanLockID(id))
+	return &PostPlanLockUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PostPlanLock.
+func (c *PostPlanLockClient) Delete() *PostPlanLockDelete {
+	mutation := newPostPlanLockMutation(c.config, OpDelete)
+	return &PostPlanLockDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PostPlanLockClient) DeleteOne(_m *PostPlanLock) *PostPlanLockDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PostPlanLockClient) DeleteOneID(id int) *PostPlanLockDeleteOne {
+	builder := c.Delete().Where(postplanlock.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PostPlanLockDeleteOne{builder}
+}
+
+// Query returns a query builder for PostPlanLock.
+func (c *PostPlanLockClient) Query() *PostPlanLockQuery {
+	return &PostPlanLockQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePostPlanLock},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PostPlanLock entity by its id.
+func (c *PostPlanLockClient) Get(ctx context.Context, id int) (*PostPlanLock, error) {
+	return c.Query().Where(postplanlock.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PostPlanLockClient) GetX(ctx context.Context, id int) *PostPlanLock {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a PostPlanLock.
+func (c *PostPlanLockClient) QueryTenant(_m *PostPlanLock) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(postplanlock.Table, postplanlock.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, postplanlock.TenantTable, postplanlock.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PostPlanLockClient) Hooks() []Hook {
+	hooks := c.hooks.PostPlanLock
+	return append(hooks[:len(hooks):len(hooks)], postplanlock.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PostPlanLockClient) Interceptors() []Interceptor {
+	return c.inters.PostPlanLock
+}
+
+func (c *PostPlanLockClient) mutate(ctx context.Context, m *PostPlanLockMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PostPlanLockCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PostPlanLockUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PostPlanLockUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PostPlanLockDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PostPlanLock mutation op: %q", m.Op())
 	}
 }
 
@@ -1965,6 +2731,504 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// SyncBindingClient is a client for the SyncBinding schema.
+type SyncBindingClient struct {
+	config
+}
+
+// NewSyncBindingClient returns a client for the SyncBinding from the given config.
+func NewSyncBindingClient(c config) *SyncBindingClient {
+	return &SyncBindingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `syncbinding.Hooks(f(g(h())))`.
+func (c *SyncBindingClient) Use(hooks ...Hook) {
+	c.hooks.SyncBinding = append(c.hooks.SyncBinding, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `syncbinding.Intercept(f(g(h())))`.
+func (c *SyncBindingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SyncBinding = append(c.inters.SyncBinding, interceptors...)
+}
+
+// Create returns a builder for creating a SyncBinding entity.
+func (c *SyncBindingClient) Create() *SyncBindingCreate {
+	mutation := newSyncBindingMutation(c.config, OpCreate)
+	return &SyncBindingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SyncBinding entities.
+func (c *SyncBindingClient) CreateBulk(builders ...*SyncBindingCreate) *SyncBindingCreateBulk {
+	return &SyncBindingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SyncBindingClient) MapCreateBulk(slice any, setFunc func(*SyncBindingCreate, int)) *SyncBindingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SyncBindingCreateBulk{err: fmt.Errorf("calling to SyncBindingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SyncBindingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SyncBindingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SyncBinding.
+func (c *SyncBindingClient) Update() *SyncBindingUpdate {
+	mutation := newSyncBindingMutation(c.config, OpUpdate)
+	return &SyncBindingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SyncBindingClient) UpdateOne(_m *SyncBinding) *SyncBindingUpdateOne {
+	mutation := newSyncBindingMutation(c.config, OpUpdateOne, withSyncBinding(_m))
+	return &SyncBindingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SyncBindingClient) UpdateOneID(id int) *SyncBindingUpdateOne {
+	mutation := newSyncBindingMutation(c.config, OpUpdateOne, withSyncBindingID(id))
+	return &SyncBindingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SyncBinding.
+func (c *SyncBindingClient) Delete() *SyncBindingDelete {
+	mutation := newSyncBindingMutation(c.config, OpDelete)
+	return &SyncBindingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SyncBindingClient) DeleteOne(_m *SyncBinding) *SyncBindingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SyncBindingClient) DeleteOneID(id int) *SyncBindingDeleteOne {
+	builder := c.Delete().Where(syncbinding.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SyncBindingDeleteOne{builder}
+}
+
+// Query returns a query builder for SyncBinding.
+func (c *SyncBindingClient) Query() *SyncBindingQuery {
+	return &SyncBindingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSyncBinding},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SyncBinding entity by its id.
+func (c *SyncBindingClient) Get(ctx context.Context, id int) (*SyncBinding, error) {
+	return c.Query().Where(syncbinding.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SyncBindingClient) GetX(ctx context.Context, id int) *SyncBinding {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a SyncBinding.
+func (c *SyncBindingClient) QueryTenant(_m *SyncBinding) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncbinding.Table, syncbinding.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncbinding.TenantTable, syncbinding.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SyncBindingClient) Hooks() []Hook {
+	hooks := c.hooks.SyncBinding
+	return append(hooks[:len(hooks):len(hooks)], syncbinding.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SyncBindingClient) Interceptors() []Interceptor {
+	return c.inters.SyncBinding
+}
+
+func (c *SyncBindingClient) mutate(ctx context.Context, m *SyncBindingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SyncBindingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SyncBindingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SyncBindingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SyncBindingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SyncBinding mutation op: %q", m.Op())
+	}
+}
+
+// SyncRefusalClient is a client for the SyncRefusal schema.
+type SyncRefusalClient struct {
+	config
+}
+
+// NewSyncRefusalClient returns a client for the SyncRefusal from the given config.
+func NewSyncRefusalClient(c config) *SyncRefusalClient {
+	return &SyncRefusalClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `syncrefusal.Hooks(f(g(h())))`.
+func (c *SyncRefusalClient) Use(hooks ...Hook) {
+	c.hooks.SyncRefusal = append(c.hooks.SyncRefusal, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `syncrefusal.Intercept(f(g(h())))`.
+func (c *SyncRefusalClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SyncRefusal = append(c.inters.SyncRefusal, interceptors...)
+}
+
+// Create returns a builder for creating a SyncRefusal entity.
+func (c *SyncRefusalClient) Create() *SyncRefusalCreate {
+	mutation := newSyncRefusalMutation(c.config, OpCreate)
+	return &SyncRefusalCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SyncRefusal entities.
+func (c *SyncRefusalClient) CreateBulk(builders ...*SyncRefusalCreate) *SyncRefusalCreateBulk {
+	return &SyncRefusalCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SyncRefusalClient) MapCreateBulk(slice any, setFunc func(*SyncRefusalCreate, int)) *SyncRefusalCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SyncRefusalCreateBulk{err: fmt.Errorf("calling to SyncRefusalClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SyncRefusalCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SyncRefusalCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SyncRefusal.
+func (c *SyncRefusalClient) Update() *SyncRefusalUpdate {
+	mutation := newSyncRefusalMutation(c.config, OpUpdate)
+	return &SyncRefusalUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SyncRefusalClient) UpdateOne(_m *SyncRefusal) *SyncRefusalUpdateOne {
+	mutation := newSyncRefusalMutation(c.config, OpUpdateOne, withSyncRefusal(_m))
+	return &SyncRefusalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SyncRefusalClient) UpdateOneID(id int) *SyncRefusalUpdateOne {
+	mutation := newSyncRefusalMutation(c.config, OpUpdateOne, withSyncRefusalID(id))
+	return &SyncRefusalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SyncRefusal.
+func (c *SyncRefusalClient) Delete() *SyncRefusalDelete {
+	mutation := newSyncRefusalMutation(c.config, OpDelete)
+	return &SyncRefusalDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SyncRefusalClient) DeleteOne(_m *SyncRefusal) *SyncRefusalDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SyncRefusalClient) DeleteOneID(id int) *SyncRefusalDeleteOne {
+	builder := c.Delete().Where(syncrefusal.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SyncRefusalDeleteOne{builder}
+}
+
+// Query returns a query builder for SyncRefusal.
+func (c *SyncRefusalClient) Query() *SyncRefusalQuery {
+	return &SyncRefusalQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSyncRefusal},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SyncRefusal entity by its id.
+func (c *SyncRefusalClient) Get(ctx context.Context, id int) (*SyncRefusal, error) {
+	return c.Query().Where(syncrefusal.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SyncRefusalClient) GetX(ctx context.Context, id int) *SyncRefusal {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a SyncRefusal.
+func (c *SyncRefusalClient) QueryTenant(_m *SyncRefusal) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncrefusal.Table, syncrefusal.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncrefusal.TenantTable, syncrefusal.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRun queries the run edge of a SyncRefusal.
+func (c *SyncRefusalClient) QueryRun(_m *SyncRefusal) *SyncRunQuery {
+	query := (&SyncRunClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncrefusal.Table, syncrefusal.FieldID, id),
+			sqlgraph.To(syncrun.Table, syncrun.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncrefusal.RunTable, syncrefusal.RunColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SyncRefusalClient) Hooks() []Hook {
+	hooks := c.hooks.SyncRefusal
+	return append(hooks[:len(hooks):len(hooks)], syncrefusal.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SyncRefusalClient) Interceptors() []Interceptor {
+	return c.inters.SyncRefusal
+}
+
+func (c *SyncRefusalClient) mutate(ctx context.Context, m *SyncRefusalMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SyncRefusalCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SyncRefusalUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SyncRefusalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SyncRefusalDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SyncRefusal mutation op: %q", m.Op())
+	}
+}
+
+// SyncRunClient is a client for the SyncRun schema.
+type SyncRunClient struct {
+	config
+}
+
+// NewSyncRunClient returns a client for the SyncRun from the given config.
+func NewSyncRunClient(c config) *SyncRunClient {
+	return &SyncRunClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `syncrun.Hooks(f(g(h())))`.
+func (c *SyncRunClient) Use(hooks ...Hook) {
+	c.hooks.SyncRun = append(c.hooks.SyncRun, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `syncrun.Intercept(f(g(h())))`.
+func (c *SyncRunClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SyncRun = append(c.inters.SyncRun, interceptors...)
+}
+
+// Create returns a builder for creating a SyncRun entity.
+func (c *SyncRunClient) Create() *SyncRunCreate {
+	mutation := newSyncRunMutation(c.config, OpCreate)
+	return &SyncRunCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SyncRun entities.
+func (c *SyncRunClient) CreateBulk(builders ...*SyncRunCreate) *SyncRunCreateBulk {
+	return &SyncRunCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SyncRunClient) MapCreateBulk(slice any, setFunc func(*SyncRunCreate, int)) *SyncRunCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SyncRunCreateBulk{err: fmt.Errorf("calling to SyncRunClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SyncRunCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SyncRunCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SyncRun.
+func (c *SyncRunClient) Update() *SyncRunUpdate {
+	mutation := newSyncRunMutation(c.config, OpUpdate)
+	return &SyncRunUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SyncRunClient) UpdateOne(_m *SyncRun) *SyncRunUpdateOne {
+	mutation := newSyncRunMutation(c.config, OpUpdateOne, withSyncRun(_m))
+	return &SyncRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SyncRunClient) UpdateOneID(id int) *SyncRunUpdateOne {
+	mutation := newSyncRunMutation(c.config, OpUpdateOne, withSyncRunID(id))
+	return &SyncRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SyncRun.
+func (c *SyncRunClient) Delete() *SyncRunDelete {
+	mutation := newSyncRunMutation(c.config, OpDelete)
+	return &SyncRunDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SyncRunClient) DeleteOne(_m *SyncRun) *SyncRunDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SyncRunClient) DeleteOneID(id int) *SyncRunDeleteOne {
+	builder := c.Delete().Where(syncrun.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SyncRunDeleteOne{builder}
+}
+
+// Query returns a query builder for SyncRun.
+func (c *SyncRunClient) Query() *SyncRunQuery {
+	return &SyncRunQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSyncRun},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SyncRun entity by its id.
+func (c *SyncRunClient) Get(ctx context.Context, id int) (*SyncRun, error) {
+	return c.Query().Where(syncrun.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SyncRunClient) GetX(ctx context.Context, id int) *SyncRun {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a SyncRun.
+func (c *SyncRunClient) QueryTenant(_m *SyncRun) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncrun.Table, syncrun.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncrun.TenantTable, syncrun.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUnit queries the unit edge of a SyncRun.
+func (c *SyncRunClient) QueryUnit(_m *SyncRun) *UnitQuery {
+	query := (&UnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncrun.Table, syncrun.FieldID, id),
+			sqlgraph.To(unit.Table, unit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, syncrun.UnitTable, syncrun.UnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRefusals queries the refusals edge of a SyncRun.
+func (c *SyncRunClient) QueryRefusals(_m *SyncRun) *SyncRefusalQuery {
+	query := (&SyncRefusalClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(syncrun.Table, syncrun.FieldID, id),
+			sqlgraph.To(syncrefusal.Table, syncrefusal.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, syncrun.RefusalsTable, syncrun.RefusalsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SyncRunClient) Hooks() []Hook {
+	hooks := c.hooks.SyncRun
+	return append(hooks[:len(hooks):len(hooks)], syncrun.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SyncRunClient) Interceptors() []Interceptor {
+	return c.inters.SyncRun
+}
+
+func (c *SyncRunClient) mutate(ctx context.Context, m *SyncRunMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SyncRunCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SyncRunUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SyncRunUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SyncRunDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SyncRun mutation op: %q", m.Op())
+	}
+}
+
 // TenantClient is a client for the Tenant schema.
 type TenantClient struct {
 	config
@@ -2096,6 +3360,204 @@ func (c *TenantClient) mutate(ctx context.Context, m *TenantMutation) (Value, er
 		return (&TenantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Tenant mutation op: %q", m.Op())
+	}
+}
+
+// TitleApplicationClient is a client for the TitleApplication schema.
+type TitleApplicationClient struct {
+	config
+}
+
+// NewTitleApplicationClient returns a client for the TitleApplication from the given config.
+func NewTitleApplicationClient(c config) *TitleApplicationClient {
+	return &TitleApplicationClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `titleapplication.Hooks(f(g(h())))`.
+func (c *TitleApplicationClient) Use(hooks ...Hook) {
+	c.hooks.TitleApplication = append(c.hooks.TitleApplication, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `titleapplication.Intercept(f(g(h())))`.
+func (c *TitleApplicationClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TitleApplication = append(c.inters.TitleApplication, interceptors...)
+}
+
+// Create returns a builder for creating a TitleApplication entity.
+func (c *TitleApplicationClient) Create() *TitleApplicationCreate {
+	mutation := newTitleApplicationMutation(c.config, OpCreate)
+	return &TitleApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TitleApplication entities.
+func (c *TitleApplicationClient) CreateBulk(builders ...*TitleApplicationCreate) *TitleApplicationCreateBulk {
+	return &TitleApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TitleApplicationClient) MapCreateBulk(slice any, setFunc func(*TitleApplicationCreate, int)) *TitleApplicationCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TitleApplicationCreateBulk{err: fmt.Errorf("calling to TitleApplicationClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TitleApplicationCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TitleApplicationCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TitleApplication.
+func (c *TitleApplicationClient) Update() *TitleApplicationUpdate {
+	mutation := newTitleApplicationMutation(c.config, OpUpdate)
+	return &TitleApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TitleApplicationClient) UpdateOne(_m *TitleApplication) *TitleApplicationUpdateOne {
+	mutation := newTitleApplicationMutation(c.config, OpUpdateOne, withTitleApplication(_m))
+	return &TitleApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TitleApplicationClient) UpdateOneID(id int) *TitleApplicationUpdateOne {
+	mutation := newTitleApplicationMutation(c.config, OpUpdateOne, withTitleApplicationID(id))
+	return &TitleApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TitleApplication.
+func (c *TitleApplicationClient) Delete() *TitleApplicationDelete {
+	mutation := newTitleApplicationMutation(c.config, OpDelete)
+	return &TitleApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TitleApplicationClient) DeleteOne(_m *TitleApplication) *TitleApplicationDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TitleApplicationClient) DeleteOneID(id int) *TitleApplicationDeleteOne {
+	builder := c.Delete().Where(titleapplication.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TitleApplicationDeleteOne{builder}
+}
+
+// Query returns a query builder for TitleApplication.
+func (c *TitleApplicationClient) Query() *TitleApplicationQuery {
+	return &TitleApplicationQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTitleApplication},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TitleApplication entity by its id.
+func (c *TitleApplicationClient) Get(ctx context.Context, id int) (*TitleApplication, error) {
+	return c.Query().Where(titleapplication.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TitleApplicationClient) GetX(ctx context.Context, id int) *TitleApplication {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a TitleApplication.
+func (c *TitleApplicationClient) QueryTenant(_m *TitleApplication) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(titleapplication.Table, titleapplication.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, titleapplication.TenantTable, titleapplication.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUnit queries the unit edge of a TitleApplication.
+func (c *TitleApplicationClient) QueryUnit(_m *TitleApplication) *UnitQuery {
+	query := (&UnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(titleapplication.Table, titleapplication.FieldID, id),
+			sqlgraph.To(unit.Table, unit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, titleapplication.UnitTable, titleapplication.UnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPerson queries the person edge of a TitleApplication.
+func (c *TitleApplicationClient) QueryPerson(_m *TitleApplication) *PersonQuery {
+	query := (&PersonClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(titleapplication.Table, titleapplication.FieldID, id),
+			sqlgraph.To(person.Table, person.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, titleapplication.PersonTable, titleapplication.PersonColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEvents queries the events edge of a TitleApplication.
+func (c *TitleApplicationClient) QueryEvents(_m *TitleApplication) *ApplicationEventQuery {
+	query := (&ApplicationEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(titleapplication.Table, titleapplication.FieldID, id),
+			sqlgraph.To(applicationevent.Table, applicationevent.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, true, titleapplication.EventsTable, titleapplication.EventsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TitleApplicationClient) Hooks() []Hook {
+	hooks := c.hooks.TitleApplication
+	return append(hooks[:len(hooks):len(hooks)], titleapplication.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TitleApplicationClient) Interceptors() []Interceptor {
+	return c.inters.TitleApplication
+}
+
+func (c *TitleApplicationClient) mutate(ctx context.Context, m *TitleApplicationMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TitleApplicationCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TitleApplicationUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TitleApplicationUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TitleApplicationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TitleApplication mutation op: %q", m.Op())
 	}
 }
 
@@ -2463,15 +3925,360 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// WindowExtensionClient is a client for the WindowExtension schema.
+type WindowExtensionClient struct {
+	config
+}
+
+// NewWindowExtensionClient returns a client for the WindowExtension from the given config.
+func NewWindowExtensionClient(c config) *WindowExtensionClient {
+	return &WindowExtensionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `windowextension.Hooks(f(g(h())))`.
+func (c *WindowExtensionClient) Use(hooks ...Hook) {
+	c.hooks.WindowExtension = append(c.hooks.WindowExtension, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `windowextension.Intercept(f(g(h())))`.
+func (c *WindowExtensionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WindowExtension = append(c.inters.WindowExtension, interceptors...)
+}
+
+// Create returns a builder for creating a WindowExtension entity.
+func (c *WindowExtensionClient) Create() *WindowExtensionCreate {
+	mutation := newWindowExtensionMutation(c.config, OpCreate)
+	return &WindowExtensionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WindowExtension entities.
+func (c *WindowExtensionClient) CreateBulk(builders ...*WindowExtensionCreate) *WindowExtensionCreateBulk {
+	return &WindowExtensionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WindowExtensionClient) MapCreateBulk(slice any, setFunc func(*WindowExtensionCreate, int)) *WindowExtensionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WindowExtensionCreateBulk{err: fmt.Errorf("calling to WindowExtensionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WindowExtensionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WindowExtensionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WindowExtension.
+func (c *WindowExtensionClient) Update() *WindowExtensionUpdate {
+	mutation := newWindowExtensionMutation(c.config, OpUpdate)
+	return &WindowExtensionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WindowExtensionClient) UpdateOne(_m *WindowExtension) *WindowExtensionUpdateOne {
+	mutation := newWindowExtensionMutation(c.config, OpUpdateOne, withWindowExtension(_m))
+	return &WindowExtensionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WindowExtensionClient) UpdateOneID(id int) *WindowExtensionUpdateOne {
+	mutation := newWindowExtensionMutation(c.config, OpUpdateOne, withWindowExtensionID(id))
+	return &WindowExtensionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WindowExtension.
+func (c *WindowExtensionClient) Delete() *WindowExtensionDelete {
+	mutation := newWindowExtensionMutation(c.config, OpDelete)
+	return &WindowExtensionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WindowExtensionClient) DeleteOne(_m *WindowExtension) *WindowExtensionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WindowExtensionClient) DeleteOneID(id int) *WindowExtensionDeleteOne {
+	builder := c.Delete().Where(windowextension.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WindowExtensionDeleteOne{builder}
+}
+
+// Query returns a query builder for WindowExtension.
+func (c *WindowExtensionClient) Query() *WindowExtensionQuery {
+	return &WindowExtensionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWindowExtension},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WindowExtension entity by its id.
+func (c *WindowExtensionClient) Get(ctx context.Context, id int) (*WindowExtension, error) {
+	return c.Query().Where(windowextension.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WindowExtensionClient) GetX(ctx context.Context, id int) *WindowExtension {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a WindowExtension.
+func (c *WindowExtensionClient) QueryTenant(_m *WindowExtension) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(windowextension.Table, windowextension.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, windowextension.TenantTable, windowextension.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryUnit queries the unit edge of a WindowExtension.
+func (c *WindowExtensionClient) QueryUnit(_m *WindowExtension) *UnitQuery {
+	query := (&UnitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(windowextension.Table, windowextension.FieldID, id),
+			sqlgraph.To(unit.Table, unit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, windowextension.UnitTable, windowextension.UnitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WindowExtensionClient) Hooks() []Hook {
+	hooks := c.hooks.WindowExtension
+	return append(hooks[:len(hooks):len(hooks)], windowextension.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WindowExtensionClient) Interceptors() []Interceptor {
+	return c.inters.WindowExtension
+}
+
+func (c *WindowExtensionClient) mutate(ctx context.Context, m *WindowExtensionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WindowExtensionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WindowExtensionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WindowExtensionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WindowExtensionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WindowExtension mutation op: %q", m.Op())
+	}
+}
+
+// YearSettingsClient is a client for the YearSettings schema.
+type YearSettingsClient struct {
+	config
+}
+
+// NewYearSettingsClient returns a client for the YearSettings from the given config.
+func NewYearSettingsClient(c config) *YearSettingsClient {
+	return &YearSettingsClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `yearsettings.Hooks(f(g(h())))`.
+func (c *YearSettingsClient) Use(hooks ...Hook) {
+	c.hooks.YearSettings = append(c.hooks.YearSettings, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `yearsettings.Intercept(f(g(h())))`.
+func (c *YearSettingsClient) Intercept(interceptors ...Interceptor) {
+	c.inters.YearSettings = append(c.inters.YearSettings, interceptors...)
+}
+
+// Create returns a builder for creating a YearSettings entity.
+func (c *YearSettingsClient) Create() *YearSettingsCreate {
+	mutation := newYearSettingsMutation(c.config, OpCreate)
+	return &YearSettingsCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of YearSettings entities.
+func (c *YearSettingsClient) CreateBulk(builders ...*YearSettingsCreate) *YearSettingsCreateBulk {
+	return &YearSettingsCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *YearSettingsClient) MapCreateBulk(slice any, setFunc func(*YearSettingsCreate, int)) *YearSettingsCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &YearSettingsCreateBulk{err: fmt.Errorf("calling to YearSettingsClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*YearSettingsCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &YearSettingsCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for YearSettings.
+func (c *YearSettingsClient) Update() *YearSettingsUpdate {
+	mutation := newYearSettingsMutation(c.config, OpUpdate)
+	return &YearSettingsUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *YearSettingsClient) UpdateOne(_m *YearSettings) *YearSettingsUpdateOne {
+	mutation := newYearSettingsMutation(c.config, OpUpdateOne, withYearSettings(_m))
+	return &YearSettingsUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *YearSettingsClient) UpdateOneID(id int) *YearSettingsUpdateOne {
+	mutation := newYearSettingsMutation(c.config, OpUpdateOne, withYearSettingsID(id))
+	return &YearSettingsUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for YearSettings.
+func (c *YearSettingsClient) Delete() *YearSettingsDelete {
+	mutation := newYearSettingsMutation(c.config, OpDelete)
+	return &YearSettingsDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *YearSettingsClient) DeleteOne(_m *YearSettings) *YearSettingsDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *YearSettingsClient) DeleteOneID(id int) *YearSettingsDeleteOne {
+	builder := c.Delete().Where(yearsettings.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &YearSettingsDeleteOne{builder}
+}
+
+// Query returns a query builder for YearSettings.
+func (c *YearSettingsClient) Query() *YearSettingsQuery {
+	return &YearSettingsQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeYearSettings},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a YearSettings entity by its id.
+func (c *YearSettingsClient) Get(ctx context.Context, id int) (*YearSettings, error) {
+	return c.Query().Where(yearsettings.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *YearSettingsClient) GetX(ctx context.Context, id int) *YearSettings {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a YearSettings.
+func (c *YearSettingsClient) QueryTenant(_m *YearSettings) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(yearsettings.Table, yearsettings.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, yearsettings.TenantTable, yearsettings.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *YearSettingsClient) Hooks() []Hook {
+	hooks := c.hooks.YearSettings
+	return append(hooks[:len(hooks):len(hooks)], yearsettings.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *YearSettingsClient) Interceptors() []Interceptor {
+	return c.inters.YearSettings
+}
+
+func (c *YearSettingsClient) mutate(ctx context.Context, m *YearSettingsMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&YearSettingsCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&YearSettingsUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&YearSettingsUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&YearSettingsDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown YearSettings mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AuditEvent, DeclarationLine, Department, Person, PostPlan, QuotaBalance,
-		QuotaDeclaration, Region, ReviewEvent, Session, Tenant, Unit, User []ent.Hook
+		ApplicationEvent, ApplicationQuota, AuditEvent, DeclarationLine, Department,
+		Person, PostPlan, PostPlanHistory, PostPlanLock, QuotaBalance,
+		QuotaDeclaration, Region, ReviewEvent, Session, SyncBinding, SyncRefusal,
+		SyncRun, Tenant, TitleApplication, Unit, User, WindowExtension,
+		YearSettings []ent.Hook
 	}
 	inters struct {
-		AuditEvent, DeclarationLine, Department, Person, PostPlan, QuotaBalance,
-		QuotaDeclaration, Region, ReviewEvent, Session, Tenant, Unit,
-		User []ent.Interceptor
+		ApplicationEvent, ApplicationQuota, AuditEvent, DeclarationLine, Department,
+		Person, PostPlan, PostPlanHistory, PostPlanLock, QuotaBalance,
+		QuotaDeclaration, Region, ReviewEvent, Session, SyncBinding, SyncRefusal,
+		SyncRun, Tenant, TitleApplication, Unit, User, WindowExtension,
+		YearSettings []ent.Interceptor
 	}
 )
+
+// ExecContext allows calling the underlying ExecContext method of the driver if it is supported by it.
+// See, database/sql#DB.ExecContext for more information.
+func (c *config) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	ex, ok := c.driver.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("Driver.ExecContext is not supported")
+	}
+	return ex.ExecContext(ctx, query, args...)
+}
+
+// QueryContext allows calling the underlying QueryContext method of the driver if it is supported by it.
+// See, database/sql#DB.QueryContext for more information.
+func (c *config) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	q, ok := c.driver.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("Driver.QueryContext is not supported")
+	}
+	return q.QueryContext(ctx, query, args...)
+}

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -36,6 +37,10 @@ type DeclarationLine struct {
 	Count int `json:"count,omitempty"`
 	// Reason holds the value of the "reason" field.
 	Reason string `json:"reason,omitempty"`
+	// the people an overseas or postdoctoral line names
+	People []int `json:"people,omitempty"`
+	// the departures a retire-more line rests on, as of its submission
+	Departures []int `json:"departures,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeclarationLineQuery when eager-loading is set.
 	Edges        DeclarationLineEdges `json:"edges"`
@@ -93,6 +98,8 @@ func (*DeclarationLine) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case declarationline.FieldPeople, declarationline.FieldDepartures:
+			values[i] = new([]byte)
 		case declarationline.FieldID, declarationline.FieldTenantID, declarationline.FieldUnitID, declarationline.FieldDeclarationID, declarationline.FieldCount:
 			values[i] = new(sql.NullInt64)
 		case declarationline.FieldChannel, declarationline.FieldGrade, declarationline.FieldSeries, declarationline.FieldReason:
@@ -165,6 +172,22 @@ func (_m *DeclarationLine) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field reason", values[i])
 			} else if value.Valid {
 				_m.Reason = value.String
+			}
+		case declarationline.FieldPeople:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field people", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.People); err != nil {
+					return fmt.Errorf("unmarshal field people: %w", err)
+				}
+			}
+		case declarationline.FieldDepartures:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field departures", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Departures); err != nil {
+					return fmt.Errorf("unmarshal field departures: %w", err)
+				}
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -240,6 +263,12 @@ func (_m *DeclarationLine) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("reason=")
 	builder.WriteString(_m.Reason)
+	builder.WriteString(", ")
+	builder.WriteString("people=")
+	builder.WriteString(fmt.Sprintf("%v", _m.People))
+	builder.WriteString(", ")
+	builder.WriteString("departures=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Departures))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -89,6 +89,18 @@ func (_c *DeclarationLineCreate) SetNillableReason(v *string) *DeclarationLineCr
 	return _c
 }
 
+// SetPeople sets the "people" field.
+func (_c *DeclarationLineCreate) SetPeople(v []int) *DeclarationLineCreate {
+	_c.mutation.SetPeople(v)
+	return _c
+}
+
+// SetDepartures sets the "departures" field.
+func (_c *DeclarationLineCreate) SetDepartures(v []int) *DeclarationLineCreate {
+	_c.mutation.SetDepartures(v)
+	return _c
+}
+
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *DeclarationLineCreate) SetTenant(v *Tenant) *DeclarationLineCreate {
 	return _c.SetTenantID(v.ID)
@@ -251,6 +263,14 @@ func (_c *DeclarationLineCreate) createSpec() (*DeclarationLine, *sqlgraph.Creat
 	if value, ok := _c.mutation.Reason(); ok {
 		_spec.SetField(declarationline.FieldReason, field.TypeString, value)
 		_node.Reason = value
+	}
+	if value, ok := _c.mutation.People(); ok {
+		_spec.SetField(declarationline.FieldPeople, field.TypeJSON, value)
+		_node.People = value
+	}
+	if value, ok := _c.mutation.Departures(); ok {
+		_spec.SetField(declarationline.FieldDepartures, field.TypeJSON, value)
+		_node.Departures = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -427,6 +447,42 @@ func (u *DeclarationLineUpsert) ClearReason() *DeclarationLineUpsert {
 	return u
 }
 
+// SetPeople sets the "people" field.
+func (u *DeclarationLineUpsert) SetPeople(v []int) *DeclarationLineUpsert {
+	u.Set(declarationline.FieldPeople, v)
+	return u
+}
+
+// UpdatePeople sets the "people" field to the value that was provided on create.
+func (u *DeclarationLineUpsert) UpdatePeople() *DeclarationLineUpsert {
+	u.SetExcluded(declarationline.FieldPeople)
+	return u
+}
+
+// ClearPeople clears the value of the "people" field.
+func (u *DeclarationLineUpsert) ClearPeople() *DeclarationLineUpsert {
+	u.SetNull(declarationline.FieldPeople)
+	return u
+}
+
+// SetDepartures sets the "departures" field.
+func (u *DeclarationLineUpsert) SetDepartures(v []int) *DeclarationLineUpsert {
+	u.Set(declarationline.FieldDepartures, v)
+	return u
+}
+
+// UpdateDepartures sets the "departures" field to the value that was provided on create.
+func (u *DeclarationLineUpsert) UpdateDepartures() *DeclarationLineUpsert {
+	u.SetExcluded(declarationline.FieldDepartures)
+	return u
+}
+
+// ClearDepartures clears the value of the "departures" field.
+func (u *DeclarationLineUpsert) ClearDepartures() *DeclarationLineUpsert {
+	u.SetNull(declarationline.FieldDepartures)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -559,6 +615,48 @@ func (u *DeclarationLineUpsertOne) UpdateReason() *DeclarationLineUpsertOne {
 func (u *DeclarationLineUpsertOne) ClearReason() *DeclarationLineUpsertOne {
 	return u.Update(func(s *DeclarationLineUpsert) {
 		s.ClearReason()
+	})
+}
+
+// SetPeople sets the "people" field.
+func (u *DeclarationLineUpsertOne) SetPeople(v []int) *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.SetPeople(v)
+	})
+}
+
+// UpdatePeople sets the "people" field to the value that was provided on create.
+func (u *DeclarationLineUpsertOne) UpdatePeople() *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.UpdatePeople()
+	})
+}
+
+// ClearPeople clears the value of the "people" field.
+func (u *DeclarationLineUpsertOne) ClearPeople() *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.ClearPeople()
+	})
+}
+
+// SetDepartures sets the "departures" field.
+func (u *DeclarationLineUpsertOne) SetDepartures(v []int) *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.SetDepartures(v)
+	})
+}
+
+// UpdateDepartures sets the "departures" field to the value that was provided on create.
+func (u *DeclarationLineUpsertOne) UpdateDepartures() *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.UpdateDepartures()
+	})
+}
+
+// ClearDepartures clears the value of the "departures" field.
+func (u *DeclarationLineUpsertOne) ClearDepartures() *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.ClearDepartures()
 	})
 }
 
@@ -860,6 +958,48 @@ func (u *DeclarationLineUpsertBulk) UpdateReason() *DeclarationLineUpsertBulk {
 func (u *DeclarationLineUpsertBulk) ClearReason() *DeclarationLineUpsertBulk {
 	return u.Update(func(s *DeclarationLineUpsert) {
 		s.ClearReason()
+	})
+}
+
+// SetPeople sets the "people" field.
+func (u *DeclarationLineUpsertBulk) SetPeople(v []int) *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.SetPeople(v)
+	})
+}
+
+// UpdatePeople sets the "people" field to the value that was provided on create.
+func (u *DeclarationLineUpsertBulk) UpdatePeople() *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.UpdatePeople()
+	})
+}
+
+// ClearPeople clears the value of the "people" field.
+func (u *DeclarationLineUpsertBulk) ClearPeople() *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.ClearPeople()
+	})
+}
+
+// SetDepartures sets the "departures" field.
+func (u *DeclarationLineUpsertBulk) SetDepartures(v []int) *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.SetDepartures(v)
+	})
+}
+
+// UpdateDepartures sets the "departures" field to the value that was provided on create.
+func (u *DeclarationLineUpsertBulk) UpdateDepartures() *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.UpdateDepartures()
+	})
+}
+
+// ClearDepartures clears the value of the "departures" field.
+func (u *DeclarationLineUpsertBulk) ClearDepartures() *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.ClearDepartures()
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
@@ -109,6 +110,42 @@ func (_u *DeclarationLineUpdate) SetNillableReason(v *string) *DeclarationLineUp
 // ClearReason clears the value of the "reason" field.
 func (_u *DeclarationLineUpdate) ClearReason() *DeclarationLineUpdate {
 	_u.mutation.ClearReason()
+	return _u
+}
+
+// SetPeople sets the "people" field.
+func (_u *DeclarationLineUpdate) SetPeople(v []int) *DeclarationLineUpdate {
+	_u.mutation.SetPeople(v)
+	return _u
+}
+
+// AppendPeople appends value to the "people" field.
+func (_u *DeclarationLineUpdate) AppendPeople(v []int) *DeclarationLineUpdate {
+	_u.mutation.AppendPeople(v)
+	return _u
+}
+
+// ClearPeople clears the value of the "people" field.
+func (_u *DeclarationLineUpdate) ClearPeople() *DeclarationLineUpdate {
+	_u.mutation.ClearPeople()
+	return _u
+}
+
+// SetDepartures sets the "departures" field.
+func (_u *DeclarationLineUpdate) SetDepartures(v []int) *DeclarationLineUpdate {
+	_u.mutation.SetDepartures(v)
+	return _u
+}
+
+// AppendDepartures appends value to the "departures" field.
+func (_u *DeclarationLineUpdate) AppendDepartures(v []int) *DeclarationLineUpdate {
+	_u.mutation.AppendDepartures(v)
+	return _u
+}
+
+// ClearDepartures clears the value of the "departures" field.
+func (_u *DeclarationLineUpdate) ClearDepartures() *DeclarationLineUpdate {
+	_u.mutation.ClearDepartures()
 	return _u
 }
 
@@ -222,6 +259,28 @@ func (_u *DeclarationLineUpdate) sqlSave(ctx context.Context) (_node int, err er
 	if _u.mutation.ReasonCleared() {
 		_spec.ClearField(declarationline.FieldReason, field.TypeString)
 	}
+	if value, ok := _u.mutation.People(); ok {
+		_spec.SetField(declarationline.FieldPeople, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPeople(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, declarationline.FieldPeople, value)
+		})
+	}
+	if _u.mutation.PeopleCleared() {
+		_spec.ClearField(declarationline.FieldPeople, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Departures(); ok {
+		_spec.SetField(declarationline.FieldDepartures, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDepartures(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, declarationline.FieldDepartures, value)
+		})
+	}
+	if _u.mutation.DeparturesCleared() {
+		_spec.ClearField(declarationline.FieldDepartures, field.TypeJSON)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -324,6 +383,42 @@ func (_u *DeclarationLineUpdateOne) SetNillableReason(v *string) *DeclarationLin
 // ClearReason clears the value of the "reason" field.
 func (_u *DeclarationLineUpdateOne) ClearReason() *DeclarationLineUpdateOne {
 	_u.mutation.ClearReason()
+	return _u
+}
+
+// SetPeople sets the "people" field.
+func (_u *DeclarationLineUpdateOne) SetPeople(v []int) *DeclarationLineUpdateOne {
+	_u.mutation.SetPeople(v)
+	return _u
+}
+
+// AppendPeople appends value to the "people" field.
+func (_u *DeclarationLineUpdateOne) AppendPeople(v []int) *DeclarationLineUpdateOne {
+	_u.mutation.AppendPeople(v)
+	return _u
+}
+
+// ClearPeople clears the value of the "people" field.
+func (_u *DeclarationLineUpdateOne) ClearPeople() *DeclarationLineUpdateOne {
+	_u.mutation.ClearPeople()
+	return _u
+}
+
+// SetDepartures sets the "departures" field.
+func (_u *DeclarationLineUpdateOne) SetDepartures(v []int) *DeclarationLineUpdateOne {
+	_u.mutation.SetDepartures(v)
+	return _u
+}
+
+// AppendDepartures appends value to the "departures" field.
+func (_u *DeclarationLineUpdateOne) AppendDepartures(v []int) *DeclarationLineUpdateOne {
+	_u.mutation.AppendDepartures(v)
+	return _u
+}
+
+// ClearDepartures clears the value of the "departures" field.
+func (_u *DeclarationLineUpdateOne) ClearDepartures() *DeclarationLineUpdateOne {
+	_u.mutation.ClearDepartures()
 	return _u
 }
 
@@ -466,6 +561,28 @@ func (_u *DeclarationLineUpdateOne) sqlSave(ctx context.Context) (_node *Declara
 	}
 	if _u.mutation.ReasonCleared() {
 		_spec.ClearField(declarationline.FieldReason, field.TypeString)
+	}
+	if value, ok := _u.mutation.People(); ok {
+		_spec.SetField(declarationline.FieldPeople, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedPeople(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, declarationline.FieldPeople, value)
+		})
+	}
+	if _u.mutation.PeopleCleared() {
+		_spec.ClearField(declarationline.FieldPeople, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Departures(); ok {
+		_spec.SetField(declarationline.FieldDepartures, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedDepartures(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, declarationline.FieldDepartures, value)
+		})
+	}
+	if _u.mutation.DeparturesCleared() {
+		_spec.ClearField(declarationline.FieldDepartures, field.TypeJSON)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &DeclarationLine{config: _u.config}

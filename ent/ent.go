@@ -12,19 +12,29 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationevent"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationquota"
 	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/person"
 	"github.com/zhicheng-hr/zhicheng/ent/postplan"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanhistory"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanlock"
 	"github.com/zhicheng-hr/zhicheng/ent/quotabalance"
 	"github.com/zhicheng-hr/zhicheng/ent/quotadeclaration"
 	"github.com/zhicheng-hr/zhicheng/ent/region"
 	"github.com/zhicheng-hr/zhicheng/ent/reviewevent"
 	"github.com/zhicheng-hr/zhicheng/ent/session"
+	"github.com/zhicheng-hr/zhicheng/ent/syncbinding"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrefusal"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrun"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
+	"github.com/zhicheng-hr/zhicheng/ent/titleapplication"
 	"github.com/zhicheng-hr/zhicheng/ent/unit"
 	"github.com/zhicheng-hr/zhicheng/ent/user"
+	"github.com/zhicheng-hr/zhicheng/ent/windowextension"
+	"github.com/zhicheng-hr/zhicheng/ent/yearsettings"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -85,19 +95,29 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			applicationevent.Table: applicationevent.ValidColumn,
+			applicationquota.Table: applicationquota.ValidColumn,
 			auditevent.Table:       auditevent.ValidColumn,
 			declarationline.Table:  declarationline.ValidColumn,
 			department.Table:       department.ValidColumn,
 			person.Table:           person.ValidColumn,
 			postplan.Table:         postplan.ValidColumn,
+			postplanhistory.Table:  postplanhistory.ValidColumn,
+			postplanlock.Table:     postplanlock.ValidColumn,
 			quotabalance.Table:     quotabalance.ValidColumn,
 			quotadeclaration.Table: quotadeclaration.ValidColumn,
 			region.Table:           region.ValidColumn,
 			reviewevent.Table:      reviewevent.ValidColumn,
 			session.Table:          session.ValidColumn,
+			syncbinding.Table:      syncbinding.ValidColumn,
+			syncrefusal.Table:      syncrefusal.ValidColumn,
+			syncrun.Table:          syncrun.ValidColumn,
 			tenant.Table:           tenant.ValidColumn,
+			titleapplication.Table: titleapplication.ValidColumn,
 			unit.Table:             unit.ValidColumn,
 			user.Table:             user.ValidColumn,
+			windowextension.Table:  windowextension.ValidColumn,
+			yearsettings.Table:     yearsettings.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

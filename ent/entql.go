@@ -3,20 +3,30 @@
 package ent
 
 import (
+	"github.com/zhicheng-hr/zhicheng/ent/applicationevent"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationquota"
 	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/person"
 	"github.com/zhicheng-hr/zhicheng/ent/postplan"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanhistory"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanlock"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
 	"github.com/zhicheng-hr/zhicheng/ent/quotabalance"
 	"github.com/zhicheng-hr/zhicheng/ent/quotadeclaration"
 	"github.com/zhicheng-hr/zhicheng/ent/region"
 	"github.com/zhicheng-hr/zhicheng/ent/reviewevent"
 	"github.com/zhicheng-hr/zhicheng/ent/session"
+	"github.com/zhicheng-hr/zhicheng/ent/syncbinding"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrefusal"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrun"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
+	"github.com/zhicheng-hr/zhicheng/ent/titleapplication"
 	"github.com/zhicheng-hr/zhicheng/ent/unit"
 	"github.com/zhicheng-hr/zhicheng/ent/user"
+	"github.com/zhicheng-hr/zhicheng/ent/windowextension"
+	"github.com/zhicheng-hr/zhicheng/ent/yearsettings"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -26,8 +36,53 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   applicationevent.Table,
+			Columns: applicationevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: applicationevent.FieldID,
+			},
+		},
+		Type: "ApplicationEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			applicationevent.FieldTenantID:      {Type: field.TypeInt, Column: applicationevent.FieldTenantID},
+			applicationevent.FieldUnitID:        {Type: field.TypeInt, Column: applicationevent.FieldUnitID},
+			applicationevent.FieldApplicationID: {Type: field.TypeInt, Column: applicationevent.FieldApplicationID},
+			applicationevent.FieldUserID:        {Type: field.TypeInt, Column: applicationevent.FieldUserID},
+			applicationevent.FieldUsername:      {Type: field.TypeString, Column: applicationevent.FieldUsername},
+			applicationevent.FieldRole:          {Type: field.TypeEnum, Column: applicationevent.FieldRole},
+			applicationevent.FieldAction:        {Type: field.TypeString, Column: applicationevent.FieldAction},
+			applicationevent.FieldFromStatus:    {Type: field.TypeEnum, Column: applicationevent.FieldFromStatus},
+			applicationevent.FieldFromStage:     {Type: field.TypeString, Column: applicationevent.FieldFromStage},
+			applicationevent.FieldToStatus:      {Type: field.TypeEnum, Column: applicationevent.FieldToStatus},
+			applicationevent.FieldToStage:       {Type: field.TypeString, Column: applicationevent.FieldToStage},
+			applicationevent.FieldReason:        {Type: field.TypeString, Column: applicationevent.FieldReason},
+			applicationevent.FieldAt:            {Type: field.TypeTime, Column: applicationevent.FieldAt},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   applicationquota.Table,
+			Columns: applicationquota.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: applicationquota.FieldID,
+			},
+		},
+		Type: "ApplicationQuota",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			applicationquota.FieldTenantID: {Type: field.TypeInt, Column: applicationquota.FieldTenantID},
+			applicationquota.FieldUnitID:   {Type: field.TypeInt, Column: applicationquota.FieldUnitID},
+			applicationquota.FieldYear:     {Type: field.TypeInt, Column: applicationquota.FieldYear},
+			applicationquota.FieldGrade:    {Type: field.TypeEnum, Column: applicationquota.FieldGrade},
+			applicationquota.FieldChannel:  {Type: field.TypeEnum, Column: applicationquota.FieldChannel},
+			applicationquota.FieldUsed:     {Type: field.TypeInt, Column: applicationquota.FieldUsed},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
@@ -50,7 +105,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldDetail:   {Type: field.TypeString, Column: auditevent.FieldDetail},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   declarationline.Table,
 			Columns: declarationline.Columns,
@@ -69,9 +124,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			declarationline.FieldSeries:        {Type: field.TypeString, Column: declarationline.FieldSeries},
 			declarationline.FieldCount:         {Type: field.TypeInt, Column: declarationline.FieldCount},
 			declarationline.FieldReason:        {Type: field.TypeString, Column: declarationline.FieldReason},
+			declarationline.FieldPeople:        {Type: field.TypeJSON, Column: declarationline.FieldPeople},
+			declarationline.FieldDepartures:    {Type: field.TypeJSON, Column: declarationline.FieldDepartures},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   department.Table,
 			Columns: department.Columns,
@@ -90,7 +147,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			department.FieldRegionCode: {Type: field.TypeString, Column: department.FieldRegionCode},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   person.Table,
 			Columns: person.Columns,
@@ -139,7 +196,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			person.FieldSourceDigest:   {Type: field.TypeString, Column: person.FieldSourceDigest},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   postplan.Table,
 			Columns: postplan.Columns,
@@ -157,9 +214,51 @@ var schemaGraph = func() *sqlgraph.Schema {
 			postplan.FieldYear:      {Type: field.TypeInt, Column: postplan.FieldYear},
 			postplan.FieldLevel:     {Type: field.TypeInt, Column: postplan.FieldLevel},
 			postplan.FieldApproved:  {Type: field.TypeInt, Column: postplan.FieldApproved},
+			postplan.FieldUpdatedBy: {Type: field.TypeInt, Column: postplan.FieldUpdatedBy},
+			postplan.FieldNote:      {Type: field.TypeString, Column: postplan.FieldNote},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   postplanhistory.Table,
+			Columns: postplanhistory.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: postplanhistory.FieldID,
+			},
+		},
+		Type: "PostPlanHistory",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			postplanhistory.FieldTenantID:    {Type: field.TypeInt, Column: postplanhistory.FieldTenantID},
+			postplanhistory.FieldUnitID:      {Type: field.TypeInt, Column: postplanhistory.FieldUnitID},
+			postplanhistory.FieldYear:        {Type: field.TypeInt, Column: postplanhistory.FieldYear},
+			postplanhistory.FieldLevel:       {Type: field.TypeInt, Column: postplanhistory.FieldLevel},
+			postplanhistory.FieldOldApproved: {Type: field.TypeInt, Column: postplanhistory.FieldOldApproved},
+			postplanhistory.FieldNewApproved: {Type: field.TypeInt, Column: postplanhistory.FieldNewApproved},
+			postplanhistory.FieldAt:          {Type: field.TypeTime, Column: postplanhistory.FieldAt},
+			postplanhistory.FieldRunID:       {Type: field.TypeInt, Column: postplanhistory.FieldRunID},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   postplanlock.Table,
+			Columns: postplanlock.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: postplanlock.FieldID,
+			},
+		},
+		Type: "PostPlanLock",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			postplanlock.FieldTenantID:   {Type: field.TypeInt, Column: postplanlock.FieldTenantID},
+			postplanlock.FieldCreatedAt:  {Type: field.TypeTime, Column: postplanlock.FieldCreatedAt},
+			postplanlock.FieldUpdatedAt:  {Type: field.TypeTime, Column: postplanlock.FieldUpdatedAt},
+			postplanlock.FieldYear:       {Type: field.TypeInt, Column: postplanlock.FieldYear},
+			postplanlock.FieldRegionCode: {Type: field.TypeString, Column: postplanlock.FieldRegionCode},
+			postplanlock.FieldLockedBy:   {Type: field.TypeInt, Column: postplanlock.FieldLockedBy},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotabalance.Table,
 			Columns: quotabalance.Columns,
@@ -177,7 +276,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotabalance.FieldReserved: {Type: field.TypeInt, Column: quotabalance.FieldReserved},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   quotadeclaration.Table,
 			Columns: quotadeclaration.Columns,
@@ -200,7 +299,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotadeclaration.FieldSubmittedAt: {Type: field.TypeTime, Column: quotadeclaration.FieldSubmittedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -216,7 +315,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldName:     {Type: field.TypeString, Column: region.FieldName},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   reviewevent.Table,
 			Columns: reviewevent.Columns,
@@ -242,7 +341,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			reviewevent.FieldAt:            {Type: field.TypeTime, Column: reviewevent.FieldAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -260,7 +359,72 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldLastSeenAt: {Type: field.TypeTime, Column: session.FieldLastSeenAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   syncbinding.Table,
+			Columns: syncbinding.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: syncbinding.FieldID,
+			},
+		},
+		Type: "SyncBinding",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			syncbinding.FieldTenantID:  {Type: field.TypeInt, Column: syncbinding.FieldTenantID},
+			syncbinding.FieldCreatedAt: {Type: field.TypeTime, Column: syncbinding.FieldCreatedAt},
+			syncbinding.FieldUpdatedAt: {Type: field.TypeTime, Column: syncbinding.FieldUpdatedAt},
+			syncbinding.FieldPlugin:    {Type: field.TypeString, Column: syncbinding.FieldPlugin},
+			syncbinding.FieldSettings:  {Type: field.TypeJSON, Column: syncbinding.FieldSettings},
+		},
+	}
+	graph.Nodes[15] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   syncrefusal.Table,
+			Columns: syncrefusal.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: syncrefusal.FieldID,
+			},
+		},
+		Type: "SyncRefusal",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			syncrefusal.FieldTenantID: {Type: field.TypeInt, Column: syncrefusal.FieldTenantID},
+			syncrefusal.FieldRunID:    {Type: field.TypeInt, Column: syncrefusal.FieldRunID},
+			syncrefusal.FieldUnitID:   {Type: field.TypeInt, Column: syncrefusal.FieldUnitID},
+			syncrefusal.FieldKind:     {Type: field.TypeString, Column: syncrefusal.FieldKind},
+			syncrefusal.FieldKey:      {Type: field.TypeString, Column: syncrefusal.FieldKey},
+			syncrefusal.FieldField:    {Type: field.TypeString, Column: syncrefusal.FieldField},
+			syncrefusal.FieldReason:   {Type: field.TypeString, Column: syncrefusal.FieldReason},
+		},
+	}
+	graph.Nodes[16] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   syncrun.Table,
+			Columns: syncrun.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: syncrun.FieldID,
+			},
+		},
+		Type: "SyncRun",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			syncrun.FieldTenantID:    {Type: field.TypeInt, Column: syncrun.FieldTenantID},
+			syncrun.FieldUnitID:      {Type: field.TypeInt, Column: syncrun.FieldUnitID},
+			syncrun.FieldScope:       {Type: field.TypeEnum, Column: syncrun.FieldScope},
+			syncrun.FieldPart:        {Type: field.TypeEnum, Column: syncrun.FieldPart},
+			syncrun.FieldYear:        {Type: field.TypeInt, Column: syncrun.FieldYear},
+			syncrun.FieldPlugin:      {Type: field.TypeString, Column: syncrun.FieldPlugin},
+			syncrun.FieldUserID:      {Type: field.TypeInt, Column: syncrun.FieldUserID},
+			syncrun.FieldUsername:    {Type: field.TypeString, Column: syncrun.FieldUsername},
+			syncrun.FieldStartedAt:   {Type: field.TypeTime, Column: syncrun.FieldStartedAt},
+			syncrun.FieldFinishedAt:  {Type: field.TypeTime, Column: syncrun.FieldFinishedAt},
+			syncrun.FieldStatus:      {Type: field.TypeEnum, Column: syncrun.FieldStatus},
+			syncrun.FieldFailureCode: {Type: field.TypeString, Column: syncrun.FieldFailureCode},
+			syncrun.FieldFailure:     {Type: field.TypeString, Column: syncrun.FieldFailure},
+			syncrun.FieldCounts:      {Type: field.TypeJSON, Column: syncrun.FieldCounts},
+		},
+	}
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tenant.Table,
 			Columns: tenant.Columns,
@@ -280,7 +444,51 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tenant.FieldSettings:   {Type: field.TypeJSON, Column: tenant.FieldSettings},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   titleapplication.Table,
+			Columns: titleapplication.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: titleapplication.FieldID,
+			},
+		},
+		Type: "TitleApplication",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			titleapplication.FieldTenantID:       {Type: field.TypeInt, Column: titleapplication.FieldTenantID},
+			titleapplication.FieldUnitID:         {Type: field.TypeInt, Column: titleapplication.FieldUnitID},
+			titleapplication.FieldCreatedAt:      {Type: field.TypeTime, Column: titleapplication.FieldCreatedAt},
+			titleapplication.FieldUpdatedAt:      {Type: field.TypeTime, Column: titleapplication.FieldUpdatedAt},
+			titleapplication.FieldKind:           {Type: field.TypeEnum, Column: titleapplication.FieldKind},
+			titleapplication.FieldYear:           {Type: field.TypeInt, Column: titleapplication.FieldYear},
+			titleapplication.FieldPersonID:       {Type: field.TypeInt, Column: titleapplication.FieldPersonID},
+			titleapplication.FieldStatus:         {Type: field.TypeEnum, Column: titleapplication.FieldStatus},
+			titleapplication.FieldStage:          {Type: field.TypeEnum, Column: titleapplication.FieldStage},
+			titleapplication.FieldVersion:        {Type: field.TypeInt, Column: titleapplication.FieldVersion},
+			titleapplication.FieldOpen:           {Type: field.TypeBool, Column: titleapplication.FieldOpen},
+			titleapplication.FieldSeat:           {Type: field.TypeBool, Column: titleapplication.FieldSeat},
+			titleapplication.FieldSeries:         {Type: field.TypeString, Column: titleapplication.FieldSeries},
+			titleapplication.FieldTargetGrade:    {Type: field.TypeEnum, Column: titleapplication.FieldTargetGrade},
+			titleapplication.FieldTargetTitle:    {Type: field.TypeString, Column: titleapplication.FieldTargetTitle},
+			titleapplication.FieldChannel:        {Type: field.TypeEnum, Column: titleapplication.FieldChannel},
+			titleapplication.FieldExceptional:    {Type: field.TypeBool, Column: titleapplication.FieldExceptional},
+			titleapplication.FieldRecommenders:   {Type: field.TypeJSON, Column: titleapplication.FieldRecommenders},
+			titleapplication.FieldPersonName:     {Type: field.TypeString, Column: titleapplication.FieldPersonName},
+			titleapplication.FieldEducation:      {Type: field.TypeString, Column: titleapplication.FieldEducation},
+			titleapplication.FieldDegree:         {Type: field.TypeString, Column: titleapplication.FieldDegree},
+			titleapplication.FieldGraduationDate: {Type: field.TypeTime, Column: titleapplication.FieldGraduationDate},
+			titleapplication.FieldTitleSeries:    {Type: field.TypeString, Column: titleapplication.FieldTitleSeries},
+			titleapplication.FieldTitleName:      {Type: field.TypeString, Column: titleapplication.FieldTitleName},
+			titleapplication.FieldTitleGrade:     {Type: field.TypeEnum, Column: titleapplication.FieldTitleGrade},
+			titleapplication.FieldTitleDate:      {Type: field.TypeTime, Column: titleapplication.FieldTitleDate},
+			titleapplication.FieldPostLevel:      {Type: field.TypeInt, Column: titleapplication.FieldPostLevel},
+			titleapplication.FieldOverseas:       {Type: field.TypeBool, Column: titleapplication.FieldOverseas},
+			titleapplication.FieldPostdoctoral:   {Type: field.TypeBool, Column: titleapplication.FieldPostdoctoral},
+			titleapplication.FieldCreatedBy:      {Type: field.TypeInt, Column: titleapplication.FieldCreatedBy},
+			titleapplication.FieldSubmittedAt:    {Type: field.TypeTime, Column: titleapplication.FieldSubmittedAt},
+		},
+	}
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   unit.Table,
 			Columns: unit.Columns,
@@ -307,7 +515,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			unit.FieldUsesInstitutionSystem: {Type: field.TypeBool, Column: unit.FieldUsesInstitutionSystem},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -333,6 +541,108 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldDisabled:     {Type: field.TypeBool, Column: user.FieldDisabled},
 		},
 	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   windowextension.Table,
+			Columns: windowextension.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: windowextension.FieldID,
+			},
+		},
+		Type: "WindowExtension",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			windowextension.FieldTenantID:  {Type: field.TypeInt, Column: windowextension.FieldTenantID},
+			windowextension.FieldUnitID:    {Type: field.TypeInt, Column: windowextension.FieldUnitID},
+			windowextension.FieldCreatedAt: {Type: field.TypeTime, Column: windowextension.FieldCreatedAt},
+			windowextension.FieldUpdatedAt: {Type: field.TypeTime, Column: windowextension.FieldUpdatedAt},
+			windowextension.FieldYear:      {Type: field.TypeInt, Column: windowextension.FieldYear},
+			windowextension.FieldWindow:    {Type: field.TypeEnum, Column: windowextension.FieldWindow},
+			windowextension.FieldUntil:     {Type: field.TypeString, Column: windowextension.FieldUntil},
+			windowextension.FieldReason:    {Type: field.TypeString, Column: windowextension.FieldReason},
+			windowextension.FieldGrantedBy: {Type: field.TypeInt, Column: windowextension.FieldGrantedBy},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   yearsettings.Table,
+			Columns: yearsettings.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: yearsettings.FieldID,
+			},
+		},
+		Type: "YearSettings",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			yearsettings.FieldTenantID:  {Type: field.TypeInt, Column: yearsettings.FieldTenantID},
+			yearsettings.FieldCreatedAt: {Type: field.TypeTime, Column: yearsettings.FieldCreatedAt},
+			yearsettings.FieldUpdatedAt: {Type: field.TypeTime, Column: yearsettings.FieldUpdatedAt},
+			yearsettings.FieldYear:      {Type: field.TypeInt, Column: yearsettings.FieldYear},
+			yearsettings.FieldSettings:  {Type: field.TypeJSON, Column: yearsettings.FieldSettings},
+			yearsettings.FieldVersion:   {Type: field.TypeInt, Column: yearsettings.FieldVersion},
+			yearsettings.FieldUpdatedBy: {Type: field.TypeInt, Column: yearsettings.FieldUpdatedBy},
+		},
+	}
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   applicationevent.TenantTable,
+			Columns: []string{applicationevent.TenantColumn},
+			Bidi:    false,
+		},
+		"ApplicationEvent",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   applicationevent.UnitTable,
+			Columns: []string{applicationevent.UnitColumn},
+			Bidi:    false,
+		},
+		"ApplicationEvent",
+		"Unit",
+	)
+	graph.MustAddE(
+		"application",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   applicationevent.ApplicationTable,
+			Columns: []string{applicationevent.ApplicationColumn},
+			Bidi:    false,
+		},
+		"ApplicationEvent",
+		"TitleApplication",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   applicationquota.TenantTable,
+			Columns: []string{applicationquota.TenantColumn},
+			Bidi:    false,
+		},
+		"ApplicationQuota",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   applicationquota.UnitTable,
+			Columns: []string{applicationquota.UnitColumn},
+			Bidi:    false,
+		},
+		"ApplicationQuota",
+		"Unit",
+	)
 	graph.MustAddE(
 		"tenant",
 		&sqlgraph.EdgeSpec{
@@ -440,6 +750,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"PostPlan",
 		"Unit",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   postplanhistory.TenantTable,
+			Columns: []string{postplanhistory.TenantColumn},
+			Bidi:    false,
+		},
+		"PostPlanHistory",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   postplanhistory.UnitTable,
+			Columns: []string{postplanhistory.UnitColumn},
+			Bidi:    false,
+		},
+		"PostPlanHistory",
+		"Unit",
+	)
+	graph.MustAddE(
+		"run",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   postplanhistory.RunTable,
+			Columns: []string{postplanhistory.RunColumn},
+			Bidi:    false,
+		},
+		"PostPlanHistory",
+		"SyncRun",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   postplanlock.TenantTable,
+			Columns: []string{postplanlock.TenantColumn},
+			Bidi:    false,
+		},
+		"PostPlanLock",
+		"Tenant",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -578,6 +936,126 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: false,
+			Table:   syncbinding.TenantTable,
+			Columns: []string{syncbinding.TenantColumn},
+			Bidi:    false,
+		},
+		"SyncBinding",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   syncrefusal.TenantTable,
+			Columns: []string{syncrefusal.TenantColumn},
+			Bidi:    false,
+		},
+		"SyncRefusal",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"run",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   syncrefusal.RunTable,
+			Columns: []string{syncrefusal.RunColumn},
+			Bidi:    false,
+		},
+		"SyncRefusal",
+		"SyncRun",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   syncrun.TenantTable,
+			Columns: []string{syncrun.TenantColumn},
+			Bidi:    false,
+		},
+		"SyncRun",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   syncrun.UnitTable,
+			Columns: []string{syncrun.UnitColumn},
+			Bidi:    false,
+		},
+		"SyncRun",
+		"Unit",
+	)
+	graph.MustAddE(
+		"refusals",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   syncrun.RefusalsTable,
+			Columns: []string{syncrun.RefusalsColumn},
+			Bidi:    false,
+		},
+		"SyncRun",
+		"SyncRefusal",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   titleapplication.TenantTable,
+			Columns: []string{titleapplication.TenantColumn},
+			Bidi:    false,
+		},
+		"TitleApplication",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   titleapplication.UnitTable,
+			Columns: []string{titleapplication.UnitColumn},
+			Bidi:    false,
+		},
+		"TitleApplication",
+		"Unit",
+	)
+	graph.MustAddE(
+		"person",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   titleapplication.PersonTable,
+			Columns: []string{titleapplication.PersonColumn},
+			Bidi:    false,
+		},
+		"TitleApplication",
+		"Person",
+	)
+	graph.MustAddE(
+		"events",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: true,
+			Table:   titleapplication.EventsTable,
+			Columns: []string{titleapplication.EventsColumn},
+			Bidi:    false,
+		},
+		"TitleApplication",
+		"ApplicationEvent",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
 			Table:   unit.TenantTable,
 			Columns: []string{unit.TenantColumn},
 			Bidi:    false,
@@ -645,6 +1123,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 		"Tenant",
 	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   windowextension.TenantTable,
+			Columns: []string{windowextension.TenantColumn},
+			Bidi:    false,
+		},
+		"WindowExtension",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"unit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   windowextension.UnitTable,
+			Columns: []string{windowextension.UnitColumn},
+			Bidi:    false,
+		},
+		"WindowExtension",
+		"Unit",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   yearsettings.TenantTable,
+			Columns: []string{yearsettings.TenantColumn},
+			Bidi:    false,
+		},
+		"YearSettings",
+		"Tenant",
+	)
 	return graph
 }()
 
@@ -652,6 +1166,251 @@ var schemaGraph = func() *sqlgraph.Schema {
 // All update, update-one and query builders implement this interface.
 type predicateAdder interface {
 	addPredicate(func(s *sql.Selector))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApplicationEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApplicationEventQuery builder.
+func (_q *ApplicationEventQuery) Filter() *ApplicationEventFilter {
+	return &ApplicationEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApplicationEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApplicationEventMutation builder.
+func (m *ApplicationEventMutation) Filter() *ApplicationEventFilter {
+	return &ApplicationEventFilter{config: m.config, predicateAdder: m}
+}
+
+// ApplicationEventFilter provides a generic filtering capability at runtime for ApplicationEventQuery.
+type ApplicationEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApplicationEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ApplicationEventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(applicationevent.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *ApplicationEventFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(applicationevent.FieldTenantID))
+}
+
+// WhereUnitID applies the entql int predicate on the unit_id field.
+func (f *ApplicationEventFilter) WhereUnitID(p entql.IntP) {
+	f.Where(p.Field(applicationevent.FieldUnitID))
+}
+
+// WhereApplicationID applies the entql int predicate on the application_id field.
+func (f *ApplicationEventFilter) WhereApplicationID(p entql.IntP) {
+	f.Where(p.Field(applicationevent.FieldApplicationID))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *ApplicationEventFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(applicationevent.FieldUserID))
+}
+
+// WhereUsername applies the entql string predicate on the username field.
+func (f *ApplicationEventFilter) WhereUsername(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldUsername))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *ApplicationEventFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldRole))
+}
+
+// WhereAction applies the entql string predicate on the action field.
+func (f *ApplicationEventFilter) WhereAction(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldAction))
+}
+
+// WhereFromStatus applies the entql string predicate on the from_status field.
+func (f *ApplicationEventFilter) WhereFromStatus(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldFromStatus))
+}
+
+// WhereFromStage applies the entql string predicate on the from_stage field.
+func (f *ApplicationEventFilter) WhereFromStage(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldFromStage))
+}
+
+// WhereToStatus applies the entql string predicate on the to_status field.
+func (f *ApplicationEventFilter) WhereToStatus(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldToStatus))
+}
+
+// WhereToStage applies the entql string predicate on the to_stage field.
+func (f *ApplicationEventFilter) WhereToStage(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldToStage))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *ApplicationEventFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(applicationevent.FieldReason))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *ApplicationEventFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(applicationevent.FieldAt))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *ApplicationEventFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *ApplicationEventFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUnit applies a predicate to check if query has an edge unit.
+func (f *ApplicationEventFilter) WhereHasUnit() {
+	f.Where(entql.HasEdge("unit"))
+}
+
+// WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
+func (f *ApplicationEventFilter) WhereHasUnitWith(preds ...predicate.Unit) {
+	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasApplication applies a predicate to check if query has an edge application.
+func (f *ApplicationEventFilter) WhereHasApplication() {
+	f.Where(entql.HasEdge("application"))
+}
+
+// WhereHasApplicationWith applies a predicate to check if query has an edge application with a given conditions (other predicates).
+func (f *ApplicationEventFilter) WhereHasApplicationWith(preds ...predicate.TitleApplication) {
+	f.Where(entql.HasEdgeWith("application", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApplicationQuotaQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApplicationQuotaQuery builder.
+func (_q *ApplicationQuotaQuery) Filter() *ApplicationQuotaFilter {
+	return &ApplicationQuotaFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApplicationQuotaMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApplicationQuotaMutation builder.
+func (m *ApplicationQuotaMutation) Filter() *ApplicationQuotaFilter {
+	return &ApplicationQuotaFilter{config: m.config, predicateAdder: m}
+}
+
+// ApplicationQuotaFilter provides a generic filtering capability at runtime for ApplicationQuotaQuery.
+type ApplicationQuotaFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApplicationQuotaFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ApplicationQuotaFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(applicationquota.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *ApplicationQuotaFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(applicationquota.FieldTenantID))
+}
+
+// WhereUnitID applies the entql int predicate on the unit_id field.
+func (f *ApplicationQuotaFilter) WhereUnitID(p entql.IntP) {
+	f.Where(p.Field(applicationquota.FieldUnitID))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *ApplicationQuotaFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(applicationquota.FieldYear))
+}
+
+// WhereGrade applies the entql string predicate on the grade field.
+func (f *ApplicationQuotaFilter) WhereGrade(p entql.StringP) {
+	f.Where(p.Field(applicationquota.FieldGrade))
+}
+
+// WhereChannel applies the entql string predicate on the channel field.
+func (f *ApplicationQuotaFilter) WhereChannel(p entql.StringP) {
+	f.Where(p.Field(applicationquota.FieldChannel))
+}
+
+// WhereUsed applies the entql int predicate on the used field.
+func (f *ApplicationQuotaFilter) WhereUsed(p entql.IntP) {
+	f.Where(p.Field(applicationquota.FieldUsed))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *ApplicationQuotaFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *ApplicationQuotaFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUnit applies a predicate to check if query has an edge unit.
+func (f *ApplicationQuotaFilter) WhereHasUnit() {
+	f.Where(entql.HasEdge("unit"))
+}
+
+// WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
+func (f *ApplicationQuotaFilter) WhereHasUnitWith(preds ...predicate.Unit) {
+	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -683,7 +1442,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -787,7 +1546,7 @@ type DeclarationLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DeclarationLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -836,6 +1595,16 @@ func (f *DeclarationLineFilter) WhereCount(p entql.IntP) {
 // WhereReason applies the entql string predicate on the reason field.
 func (f *DeclarationLineFilter) WhereReason(p entql.StringP) {
 	f.Where(p.Field(declarationline.FieldReason))
+}
+
+// WherePeople applies the entql json.RawMessage predicate on the people field.
+func (f *DeclarationLineFilter) WherePeople(p entql.BytesP) {
+	f.Where(p.Field(declarationline.FieldPeople))
+}
+
+// WhereDepartures applies the entql json.RawMessage predicate on the departures field.
+func (f *DeclarationLineFilter) WhereDepartures(p entql.BytesP) {
+	f.Where(p.Field(declarationline.FieldDepartures))
 }
 
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
@@ -909,7 +1678,7 @@ type DepartmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DepartmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -993,7 +1762,7 @@ type PersonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PersonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1241,7 +2010,7 @@ type PostPlanFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PostPlanFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1287,6 +2056,16 @@ func (f *PostPlanFilter) WhereApproved(p entql.IntP) {
 	f.Where(p.Field(postplan.FieldApproved))
 }
 
+// WhereUpdatedBy applies the entql int predicate on the updated_by field.
+func (f *PostPlanFilter) WhereUpdatedBy(p entql.IntP) {
+	f.Where(p.Field(postplan.FieldUpdatedBy))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *PostPlanFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(postplan.FieldNote))
+}
+
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
 func (f *PostPlanFilter) WhereHasTenant() {
 	f.Where(entql.HasEdge("tenant"))
@@ -1309,6 +2088,212 @@ func (f *PostPlanFilter) WhereHasUnit() {
 // WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
 func (f *PostPlanFilter) WhereHasUnitWith(preds ...predicate.Unit) {
 	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PostPlanHistoryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PostPlanHistoryQuery builder.
+func (_q *PostPlanHistoryQuery) Filter() *PostPlanHistoryFilter {
+	return &PostPlanHistoryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PostPlanHistoryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PostPlanHistoryMutation builder.
+func (m *PostPlanHistoryMutation) Filter() *PostPlanHistoryFilter {
+	return &PostPlanHistoryFilter{config: m.config, predicateAdder: m}
+}
+
+// PostPlanHistoryFilter provides a generic filtering capability at runtime for PostPlanHistoryQuery.
+type PostPlanHistoryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PostPlanHistoryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PostPlanHistoryFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *PostPlanHistoryFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldTenantID))
+}
+
+// WhereUnitID applies the entql int predicate on the unit_id field.
+func (f *PostPlanHistoryFilter) WhereUnitID(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldUnitID))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *PostPlanHistoryFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldYear))
+}
+
+// WhereLevel applies the entql int predicate on the level field.
+func (f *PostPlanHistoryFilter) WhereLevel(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldLevel))
+}
+
+// WhereOldApproved applies the entql int predicate on the old_approved field.
+func (f *PostPlanHistoryFilter) WhereOldApproved(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldOldApproved))
+}
+
+// WhereNewApproved applies the entql int predicate on the new_approved field.
+func (f *PostPlanHistoryFilter) WhereNewApproved(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldNewApproved))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *PostPlanHistoryFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(postplanhistory.FieldAt))
+}
+
+// WhereRunID applies the entql int predicate on the run_id field.
+func (f *PostPlanHistoryFilter) WhereRunID(p entql.IntP) {
+	f.Where(p.Field(postplanhistory.FieldRunID))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *PostPlanHistoryFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *PostPlanHistoryFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUnit applies a predicate to check if query has an edge unit.
+func (f *PostPlanHistoryFilter) WhereHasUnit() {
+	f.Where(entql.HasEdge("unit"))
+}
+
+// WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
+func (f *PostPlanHistoryFilter) WhereHasUnitWith(preds ...predicate.Unit) {
+	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRun applies a predicate to check if query has an edge run.
+func (f *PostPlanHistoryFilter) WhereHasRun() {
+	f.Where(entql.HasEdge("run"))
+}
+
+// WhereHasRunWith applies a predicate to check if query has an edge run with a given conditions (other predicates).
+func (f *PostPlanHistoryFilter) WhereHasRunWith(preds ...predicate.SyncRun) {
+	f.Where(entql.HasEdgeWith("run", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *PostPlanLockQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the PostPlanLockQuery builder.
+func (_q *PostPlanLockQuery) Filter() *PostPlanLockFilter {
+	return &PostPlanLockFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *PostPlanLockMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the PostPlanLockMutation builder.
+func (m *PostPlanLockMutation) Filter() *PostPlanLockFilter {
+	return &PostPlanLockFilter{config: m.config, predicateAdder: m}
+}
+
+// PostPlanLockFilter provides a generic filtering capability at runtime for PostPlanLockQuery.
+type PostPlanLockFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *PostPlanLockFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *PostPlanLockFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(postplanlock.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *PostPlanLockFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(postplanlock.FieldTenantID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *PostPlanLockFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(postplanlock.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *PostPlanLockFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(postplanlock.FieldUpdatedAt))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *PostPlanLockFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(postplanlock.FieldYear))
+}
+
+// WhereRegionCode applies the entql string predicate on the region_code field.
+func (f *PostPlanLockFilter) WhereRegionCode(p entql.StringP) {
+	f.Where(p.Field(postplanlock.FieldRegionCode))
+}
+
+// WhereLockedBy applies the entql int predicate on the locked_by field.
+func (f *PostPlanLockFilter) WhereLockedBy(p entql.IntP) {
+	f.Where(p.Field(postplanlock.FieldLockedBy))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *PostPlanLockFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *PostPlanLockFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1344,7 +2329,7 @@ type QuotaBalanceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaBalanceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1437,7 +2422,7 @@ type QuotaDeclarationFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *QuotaDeclarationFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1583,7 +2568,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1652,7 +2637,7 @@ type ReviewEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ReviewEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1799,7 +2784,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1850,6 +2835,340 @@ func (f *SessionFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SyncBindingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SyncBindingQuery builder.
+func (_q *SyncBindingQuery) Filter() *SyncBindingFilter {
+	return &SyncBindingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SyncBindingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SyncBindingMutation builder.
+func (m *SyncBindingMutation) Filter() *SyncBindingFilter {
+	return &SyncBindingFilter{config: m.config, predicateAdder: m}
+}
+
+// SyncBindingFilter provides a generic filtering capability at runtime for SyncBindingQuery.
+type SyncBindingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SyncBindingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SyncBindingFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(syncbinding.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *SyncBindingFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(syncbinding.FieldTenantID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SyncBindingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(syncbinding.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SyncBindingFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(syncbinding.FieldUpdatedAt))
+}
+
+// WherePlugin applies the entql string predicate on the plugin field.
+func (f *SyncBindingFilter) WherePlugin(p entql.StringP) {
+	f.Where(p.Field(syncbinding.FieldPlugin))
+}
+
+// WhereSettings applies the entql json.RawMessage predicate on the settings field.
+func (f *SyncBindingFilter) WhereSettings(p entql.BytesP) {
+	f.Where(p.Field(syncbinding.FieldSettings))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *SyncBindingFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *SyncBindingFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SyncRefusalQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SyncRefusalQuery builder.
+func (_q *SyncRefusalQuery) Filter() *SyncRefusalFilter {
+	return &SyncRefusalFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SyncRefusalMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SyncRefusalMutation builder.
+func (m *SyncRefusalMutation) Filter() *SyncRefusalFilter {
+	return &SyncRefusalFilter{config: m.config, predicateAdder: m}
+}
+
+// SyncRefusalFilter provides a generic filtering capability at runtime for SyncRefusalQuery.
+type SyncRefusalFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SyncRefusalFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SyncRefusalFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(syncrefusal.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *SyncRefusalFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(syncrefusal.FieldTenantID))
+}
+
+// WhereRunID applies the entql int predicate on the run_id field.
+func (f *SyncRefusalFilter) WhereRunID(p entql.IntP) {
+	f.Where(p.Field(syncrefusal.FieldRunID))
+}
+
+// WhereUnitID applies the entql int predicate on the unit_id field.
+func (f *SyncRefusalFilter) WhereUnitID(p entql.IntP) {
+	f.Where(p.Field(syncrefusal.FieldUnitID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *SyncRefusalFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(syncrefusal.FieldKind))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *SyncRefusalFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(syncrefusal.FieldKey))
+}
+
+// WhereField applies the entql string predicate on the field field.
+func (f *SyncRefusalFilter) WhereField(p entql.StringP) {
+	f.Where(p.Field(syncrefusal.FieldField))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *SyncRefusalFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(syncrefusal.FieldReason))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *SyncRefusalFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *SyncRefusalFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRun applies a predicate to check if query has an edge run.
+func (f *SyncRefusalFilter) WhereHasRun() {
+	f.Where(entql.HasEdge("run"))
+}
+
+// WhereHasRunWith applies a predicate to check if query has an edge run with a given conditions (other predicates).
+func (f *SyncRefusalFilter) WhereHasRunWith(preds ...predicate.SyncRun) {
+	f.Where(entql.HasEdgeWith("run", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SyncRunQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SyncRunQuery builder.
+func (_q *SyncRunQuery) Filter() *SyncRunFilter {
+	return &SyncRunFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SyncRunMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SyncRunMutation builder.
+func (m *SyncRunMutation) Filter() *SyncRunFilter {
+	return &SyncRunFilter{config: m.config, predicateAdder: m}
+}
+
+// SyncRunFilter provides a generic filtering capability at runtime for SyncRunQuery.
+type SyncRunFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SyncRunFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SyncRunFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *SyncRunFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldTenantID))
+}
+
+// WhereUnitID applies the entql int predicate on the unit_id field.
+func (f *SyncRunFilter) WhereUnitID(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldUnitID))
+}
+
+// WhereScope applies the entql string predicate on the scope field.
+func (f *SyncRunFilter) WhereScope(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldScope))
+}
+
+// WherePart applies the entql string predicate on the part field.
+func (f *SyncRunFilter) WherePart(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldPart))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *SyncRunFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldYear))
+}
+
+// WherePlugin applies the entql string predicate on the plugin field.
+func (f *SyncRunFilter) WherePlugin(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldPlugin))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *SyncRunFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(syncrun.FieldUserID))
+}
+
+// WhereUsername applies the entql string predicate on the username field.
+func (f *SyncRunFilter) WhereUsername(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldUsername))
+}
+
+// WhereStartedAt applies the entql time.Time predicate on the started_at field.
+func (f *SyncRunFilter) WhereStartedAt(p entql.TimeP) {
+	f.Where(p.Field(syncrun.FieldStartedAt))
+}
+
+// WhereFinishedAt applies the entql time.Time predicate on the finished_at field.
+func (f *SyncRunFilter) WhereFinishedAt(p entql.TimeP) {
+	f.Where(p.Field(syncrun.FieldFinishedAt))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *SyncRunFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldStatus))
+}
+
+// WhereFailureCode applies the entql string predicate on the failure_code field.
+func (f *SyncRunFilter) WhereFailureCode(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldFailureCode))
+}
+
+// WhereFailure applies the entql string predicate on the failure field.
+func (f *SyncRunFilter) WhereFailure(p entql.StringP) {
+	f.Where(p.Field(syncrun.FieldFailure))
+}
+
+// WhereCounts applies the entql json.RawMessage predicate on the counts field.
+func (f *SyncRunFilter) WhereCounts(p entql.BytesP) {
+	f.Where(p.Field(syncrun.FieldCounts))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *SyncRunFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *SyncRunFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUnit applies a predicate to check if query has an edge unit.
+func (f *SyncRunFilter) WhereHasUnit() {
+	f.Where(entql.HasEdge("unit"))
+}
+
+// WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
+func (f *SyncRunFilter) WhereHasUnitWith(preds ...predicate.Unit) {
+	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRefusals applies a predicate to check if query has an edge refusals.
+func (f *SyncRunFilter) WhereHasRefusals() {
+	f.Where(entql.HasEdge("refusals"))
+}
+
+// WhereHasRefusalsWith applies a predicate to check if query has an edge refusals with a given conditions (other predicates).
+func (f *SyncRunFilter) WhereHasRefusalsWith(preds ...predicate.SyncRefusal) {
+	f.Where(entql.HasEdgeWith("refusals", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TenantQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1878,7 +3197,7 @@ type TenantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TenantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1925,6 +3244,257 @@ func (f *TenantFilter) WhereSettings(p entql.BytesP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TitleApplicationQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TitleApplicationQuery builder.
+func (_q *TitleApplicationQuery) Filter() *TitleApplicationFilter {
+	return &TitleApplicationFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TitleApplicationMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TitleApplicationMutation builder.
+func (m *TitleApplicationMutation) Filter() *TitleApplicationFilter {
+	return &TitleApplicationFilter{config: m.config, predicateAdder: m}
+}
+
+// TitleApplicationFilter provides a generic filtering capability at runtime for TitleApplicationQuery.
+type TitleApplicationFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TitleApplicationFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TitleApplicationFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *TitleApplicationFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldTenantID))
+}
+
+// WhereUnitID applies the entql int predicate on the unit_id field.
+func (f *TitleApplicationFilter) WhereUnitID(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldUnitID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TitleApplicationFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(titleapplication.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TitleApplicationFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(titleapplication.FieldUpdatedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *TitleApplicationFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldKind))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *TitleApplicationFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldYear))
+}
+
+// WherePersonID applies the entql int predicate on the person_id field.
+func (f *TitleApplicationFilter) WherePersonID(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldPersonID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *TitleApplicationFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldStatus))
+}
+
+// WhereStage applies the entql string predicate on the stage field.
+func (f *TitleApplicationFilter) WhereStage(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldStage))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *TitleApplicationFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldVersion))
+}
+
+// WhereOpen applies the entql bool predicate on the open field.
+func (f *TitleApplicationFilter) WhereOpen(p entql.BoolP) {
+	f.Where(p.Field(titleapplication.FieldOpen))
+}
+
+// WhereSeat applies the entql bool predicate on the seat field.
+func (f *TitleApplicationFilter) WhereSeat(p entql.BoolP) {
+	f.Where(p.Field(titleapplication.FieldSeat))
+}
+
+// WhereSeries applies the entql string predicate on the series field.
+func (f *TitleApplicationFilter) WhereSeries(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldSeries))
+}
+
+// WhereTargetGrade applies the entql string predicate on the target_grade field.
+func (f *TitleApplicationFilter) WhereTargetGrade(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldTargetGrade))
+}
+
+// WhereTargetTitle applies the entql string predicate on the target_title field.
+func (f *TitleApplicationFilter) WhereTargetTitle(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldTargetTitle))
+}
+
+// WhereChannel applies the entql string predicate on the channel field.
+func (f *TitleApplicationFilter) WhereChannel(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldChannel))
+}
+
+// WhereExceptional applies the entql bool predicate on the exceptional field.
+func (f *TitleApplicationFilter) WhereExceptional(p entql.BoolP) {
+	f.Where(p.Field(titleapplication.FieldExceptional))
+}
+
+// WhereRecommenders applies the entql json.RawMessage predicate on the recommenders field.
+func (f *TitleApplicationFilter) WhereRecommenders(p entql.BytesP) {
+	f.Where(p.Field(titleapplication.FieldRecommenders))
+}
+
+// WherePersonName applies the entql string predicate on the person_name field.
+func (f *TitleApplicationFilter) WherePersonName(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldPersonName))
+}
+
+// WhereEducation applies the entql string predicate on the education field.
+func (f *TitleApplicationFilter) WhereEducation(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldEducation))
+}
+
+// WhereDegree applies the entql string predicate on the degree field.
+func (f *TitleApplicationFilter) WhereDegree(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldDegree))
+}
+
+// WhereGraduationDate applies the entql time.Time predicate on the graduation_date field.
+func (f *TitleApplicationFilter) WhereGraduationDate(p entql.TimeP) {
+	f.Where(p.Field(titleapplication.FieldGraduationDate))
+}
+
+// WhereTitleSeries applies the entql string predicate on the title_series field.
+func (f *TitleApplicationFilter) WhereTitleSeries(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldTitleSeries))
+}
+
+// WhereTitleName applies the entql string predicate on the title_name field.
+func (f *TitleApplicationFilter) WhereTitleName(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldTitleName))
+}
+
+// WhereTitleGrade applies the entql string predicate on the title_grade field.
+func (f *TitleApplicationFilter) WhereTitleGrade(p entql.StringP) {
+	f.Where(p.Field(titleapplication.FieldTitleGrade))
+}
+
+// WhereTitleDate applies the entql time.Time predicate on the title_date field.
+func (f *TitleApplicationFilter) WhereTitleDate(p entql.TimeP) {
+	f.Where(p.Field(titleapplication.FieldTitleDate))
+}
+
+// WherePostLevel applies the entql int predicate on the post_level field.
+func (f *TitleApplicationFilter) WherePostLevel(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldPostLevel))
+}
+
+// WhereOverseas applies the entql bool predicate on the overseas field.
+func (f *TitleApplicationFilter) WhereOverseas(p entql.BoolP) {
+	f.Where(p.Field(titleapplication.FieldOverseas))
+}
+
+// WherePostdoctoral applies the entql bool predicate on the postdoctoral field.
+func (f *TitleApplicationFilter) WherePostdoctoral(p entql.BoolP) {
+	f.Where(p.Field(titleapplication.FieldPostdoctoral))
+}
+
+// WhereCreatedBy applies the entql int predicate on the created_by field.
+func (f *TitleApplicationFilter) WhereCreatedBy(p entql.IntP) {
+	f.Where(p.Field(titleapplication.FieldCreatedBy))
+}
+
+// WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
+func (f *TitleApplicationFilter) WhereSubmittedAt(p entql.TimeP) {
+	f.Where(p.Field(titleapplication.FieldSubmittedAt))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *TitleApplicationFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *TitleApplicationFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUnit applies a predicate to check if query has an edge unit.
+func (f *TitleApplicationFilter) WhereHasUnit() {
+	f.Where(entql.HasEdge("unit"))
+}
+
+// WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
+func (f *TitleApplicationFilter) WhereHasUnitWith(preds ...predicate.Unit) {
+	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPerson applies a predicate to check if query has an edge person.
+func (f *TitleApplicationFilter) WhereHasPerson() {
+	f.Where(entql.HasEdge("person"))
+}
+
+// WhereHasPersonWith applies a predicate to check if query has an edge person with a given conditions (other predicates).
+func (f *TitleApplicationFilter) WhereHasPersonWith(preds ...predicate.Person) {
+	f.Where(entql.HasEdgeWith("person", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEvents applies a predicate to check if query has an edge events.
+func (f *TitleApplicationFilter) WhereHasEvents() {
+	f.Where(entql.HasEdge("events"))
+}
+
+// WhereHasEventsWith applies a predicate to check if query has an edge events with a given conditions (other predicates).
+func (f *TitleApplicationFilter) WhereHasEventsWith(preds ...predicate.ApplicationEvent) {
+	f.Where(entql.HasEdgeWith("events", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UnitQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1953,7 +3523,7 @@ type UnitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UnitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2133,7 +3703,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2216,6 +3786,208 @@ func (f *UserFilter) WhereHasTenant() {
 
 // WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
 func (f *UserFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WindowExtensionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WindowExtensionQuery builder.
+func (_q *WindowExtensionQuery) Filter() *WindowExtensionFilter {
+	return &WindowExtensionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WindowExtensionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WindowExtensionMutation builder.
+func (m *WindowExtensionMutation) Filter() *WindowExtensionFilter {
+	return &WindowExtensionFilter{config: m.config, predicateAdder: m}
+}
+
+// WindowExtensionFilter provides a generic filtering capability at runtime for WindowExtensionQuery.
+type WindowExtensionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WindowExtensionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *WindowExtensionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(windowextension.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *WindowExtensionFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(windowextension.FieldTenantID))
+}
+
+// WhereUnitID applies the entql int predicate on the unit_id field.
+func (f *WindowExtensionFilter) WhereUnitID(p entql.IntP) {
+	f.Where(p.Field(windowextension.FieldUnitID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WindowExtensionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(windowextension.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *WindowExtensionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(windowextension.FieldUpdatedAt))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *WindowExtensionFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(windowextension.FieldYear))
+}
+
+// WhereWindow applies the entql string predicate on the window field.
+func (f *WindowExtensionFilter) WhereWindow(p entql.StringP) {
+	f.Where(p.Field(windowextension.FieldWindow))
+}
+
+// WhereUntil applies the entql string predicate on the until field.
+func (f *WindowExtensionFilter) WhereUntil(p entql.StringP) {
+	f.Where(p.Field(windowextension.FieldUntil))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *WindowExtensionFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(windowextension.FieldReason))
+}
+
+// WhereGrantedBy applies the entql int predicate on the granted_by field.
+func (f *WindowExtensionFilter) WhereGrantedBy(p entql.IntP) {
+	f.Where(p.Field(windowextension.FieldGrantedBy))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *WindowExtensionFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *WindowExtensionFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasUnit applies a predicate to check if query has an edge unit.
+func (f *WindowExtensionFilter) WhereHasUnit() {
+	f.Where(entql.HasEdge("unit"))
+}
+
+// WhereHasUnitWith applies a predicate to check if query has an edge unit with a given conditions (other predicates).
+func (f *WindowExtensionFilter) WhereHasUnitWith(preds ...predicate.Unit) {
+	f.Where(entql.HasEdgeWith("unit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *YearSettingsQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the YearSettingsQuery builder.
+func (_q *YearSettingsQuery) Filter() *YearSettingsFilter {
+	return &YearSettingsFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *YearSettingsMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the YearSettingsMutation builder.
+func (m *YearSettingsMutation) Filter() *YearSettingsFilter {
+	return &YearSettingsFilter{config: m.config, predicateAdder: m}
+}
+
+// YearSettingsFilter provides a generic filtering capability at runtime for YearSettingsQuery.
+type YearSettingsFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *YearSettingsFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *YearSettingsFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(yearsettings.FieldID))
+}
+
+// WhereTenantID applies the entql int predicate on the tenant_id field.
+func (f *YearSettingsFilter) WhereTenantID(p entql.IntP) {
+	f.Where(p.Field(yearsettings.FieldTenantID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *YearSettingsFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(yearsettings.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *YearSettingsFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(yearsettings.FieldUpdatedAt))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *YearSettingsFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(yearsettings.FieldYear))
+}
+
+// WhereSettings applies the entql json.RawMessage predicate on the settings field.
+func (f *YearSettingsFilter) WhereSettings(p entql.BytesP) {
+	f.Where(p.Field(yearsettings.FieldSettings))
+}
+
+// WhereVersion applies the entql int predicate on the version field.
+func (f *YearSettingsFilter) WhereVersion(p entql.IntP) {
+	f.Where(p.Field(yearsettings.FieldVersion))
+}
+
+// WhereUpdatedBy applies the entql int predicate on the updated_by field.
+func (f *YearSettingsFilter) WhereUpdatedBy(p entql.IntP) {
+	f.Where(p.Field(yearsettings.FieldUpdatedBy))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *YearSettingsFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *YearSettingsFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
 	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)

@@ -3,4 +3,4 @@
 // a schema.
 package ent
 
-//go:generate go tool ent generate --feature privacy,entql,sql/upsert,sql/lock,sql/modifier,schema/snapshot ./schema
+//go:generate go tool ent generate --feature privacy,entql,sql/upsert,sql/lock,sql/modifier,sql/execquery,schema/snapshot ./schema

@@ -12,20 +12,30 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationevent"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationquota"
 	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/person"
 	"github.com/zhicheng-hr/zhicheng/ent/postplan"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanhistory"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanlock"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
 	"github.com/zhicheng-hr/zhicheng/ent/quotabalance"
 	"github.com/zhicheng-hr/zhicheng/ent/quotadeclaration"
 	"github.com/zhicheng-hr/zhicheng/ent/region"
 	"github.com/zhicheng-hr/zhicheng/ent/reviewevent"
 	"github.com/zhicheng-hr/zhicheng/ent/session"
+	"github.com/zhicheng-hr/zhicheng/ent/syncbinding"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrefusal"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrun"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
+	"github.com/zhicheng-hr/zhicheng/ent/titleapplication"
 	"github.com/zhicheng-hr/zhicheng/ent/unit"
 	"github.com/zhicheng-hr/zhicheng/ent/user"
+	"github.com/zhicheng-hr/zhicheng/ent/windowextension"
+	"github.com/zhicheng-hr/zhicheng/ent/yearsettings"
 )
 
 const (
@@ -37,20 +47,2011 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
+	TypeApplicationEvent = "ApplicationEvent"
+	TypeApplicationQuota = "ApplicationQuota"
 	TypeAuditEvent       = "AuditEvent"
 	TypeDeclarationLine  = "DeclarationLine"
 	TypeDepartment       = "Department"
 	TypePerson           = "Person"
 	TypePostPlan         = "PostPlan"
+	TypePostPlanHistory  = "PostPlanHistory"
+	TypePostPlanLock     = "PostPlanLock"
 	TypeQuotaBalance     = "QuotaBalance"
 	TypeQuotaDeclaration = "QuotaDeclaration"
 	TypeRegion           = "Region"
 	TypeReviewEvent      = "ReviewEvent"
 	TypeSession          = "Session"
+	TypeSyncBinding      = "SyncBinding"
+	TypeSyncRefusal      = "SyncRefusal"
+	TypeSyncRun          = "SyncRun"
 	TypeTenant           = "Tenant"
+	TypeTitleApplication = "TitleApplication"
 	TypeUnit             = "Unit"
 	TypeUser             = "User"
+	TypeWindowExtension  = "WindowExtension"
+	TypeYearSettings     = "YearSettings"
 )
+
+// ApplicationEventMutation represents an operation that mutates the ApplicationEvent nodes in the graph.
+type ApplicationEventMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	user_id            *int
+	adduser_id         *int
+	username           *string
+	role               *domain.Role
+	action             *string
+	from_status        *domain.Status
+	from_stage         *string
+	to_status          *domain.Status
+	to_stage           *string
+	reason             *string
+	at                 *time.Time
+	clearedFields      map[string]struct{}
+	tenant             *int
+	clearedtenant      bool
+	unit               *int
+	clearedunit        bool
+	application        *int
+	clearedapplication bool
+	done               bool
+	oldValue           func(context.Context) (*ApplicationEvent, error)
+	predicates         []predicate.ApplicationEvent
+}
+
+var _ ent.Mutation = (*ApplicationEventMutation)(nil)
+
+// applicationeventOption allows management of the mutation configuration using functional options.
+type applicationeventOption func(*ApplicationEventMutation)
+
+// newApplicationEventMutation creates new mutation for the ApplicationEvent entity.
+func newApplicationEventMutation(c config, op Op, opts ...applicationeventOption) *ApplicationEventMutation {
+	m := &ApplicationEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApplicationEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApplicationEventID sets the ID field of the mutation.
+func withApplicationEventID(id int) applicationeventOption {
+	return func(m *ApplicationEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApplicationEvent
+		)
+		m.oldValue = func(ctx context.Context) (*ApplicationEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApplicationEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApplicationEvent sets the old ApplicationEvent of the mutation.
+func withApplicationEvent(node *ApplicationEvent) applicationeventOption {
+	return func(m *ApplicationEventMutation) {
+		m.oldValue = func(context.Context) (*ApplicationEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApplicationEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApplicationEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApplicationEventMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApplicationEventMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApplicationEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *ApplicationEventMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *ApplicationEventMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *ApplicationEventMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *ApplicationEventMutation) SetUnitID(i int) {
+	m.unit = &i
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *ApplicationEventMutation) UnitID() (r int, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *ApplicationEventMutation) ResetUnitID() {
+	m.unit = nil
+}
+
+// SetApplicationID sets the "application_id" field.
+func (m *ApplicationEventMutation) SetApplicationID(i int) {
+	m.application = &i
+}
+
+// ApplicationID returns the value of the "application_id" field in the mutation.
+func (m *ApplicationEventMutation) ApplicationID() (r int, exists bool) {
+	v := m.application
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldApplicationID returns the old "application_id" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldApplicationID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldApplicationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldApplicationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldApplicationID: %w", err)
+	}
+	return oldValue.ApplicationID, nil
+}
+
+// ResetApplicationID resets all changes to the "application_id" field.
+func (m *ApplicationEventMutation) ResetApplicationID() {
+	m.application = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *ApplicationEventMutation) SetUserID(i int) {
+	m.user_id = &i
+	m.adduser_id = nil
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *ApplicationEventMutation) UserID() (r int, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// AddUserID adds i to the "user_id" field.
+func (m *ApplicationEventMutation) AddUserID(i int) {
+	if m.adduser_id != nil {
+		*m.adduser_id += i
+	} else {
+		m.adduser_id = &i
+	}
+}
+
+// AddedUserID returns the value that was added to the "user_id" field in this mutation.
+func (m *ApplicationEventMutation) AddedUserID() (r int, exists bool) {
+	v := m.adduser_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *ApplicationEventMutation) ResetUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+}
+
+// SetUsername sets the "username" field.
+func (m *ApplicationEventMutation) SetUsername(s string) {
+	m.username = &s
+}
+
+// Username returns the value of the "username" field in the mutation.
+func (m *ApplicationEventMutation) Username() (r string, exists bool) {
+	v := m.username
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsername returns the old "username" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldUsername(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsername is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsername requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsername: %w", err)
+	}
+	return oldValue.Username, nil
+}
+
+// ResetUsername resets all changes to the "username" field.
+func (m *ApplicationEventMutation) ResetUsername() {
+	m.username = nil
+}
+
+// SetRole sets the "role" field.
+func (m *ApplicationEventMutation) SetRole(d domain.Role) {
+	m.role = &d
+}
+
+// Role returns the value of the "role" field in the mutation.
+func (m *ApplicationEventMutation) Role() (r domain.Role, exists bool) {
+	v := m.role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRole returns the old "role" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldRole(ctx context.Context) (v domain.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRole: %w", err)
+	}
+	return oldValue.Role, nil
+}
+
+// ResetRole resets all changes to the "role" field.
+func (m *ApplicationEventMutation) ResetRole() {
+	m.role = nil
+}
+
+// SetAction sets the "action" field.
+func (m *ApplicationEventMutation) SetAction(s string) {
+	m.action = &s
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *ApplicationEventMutation) Action() (r string, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldAction(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *ApplicationEventMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetFromStatus sets the "from_status" field.
+func (m *ApplicationEventMutation) SetFromStatus(d domain.Status) {
+	m.from_status = &d
+}
+
+// FromStatus returns the value of the "from_status" field in the mutation.
+func (m *ApplicationEventMutation) FromStatus() (r domain.Status, exists bool) {
+	v := m.from_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromStatus returns the old "from_status" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldFromStatus(ctx context.Context) (v domain.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromStatus: %w", err)
+	}
+	return oldValue.FromStatus, nil
+}
+
+// ResetFromStatus resets all changes to the "from_status" field.
+func (m *ApplicationEventMutation) ResetFromStatus() {
+	m.from_status = nil
+}
+
+// SetFromStage sets the "from_stage" field.
+func (m *ApplicationEventMutation) SetFromStage(s string) {
+	m.from_stage = &s
+}
+
+// FromStage returns the value of the "from_stage" field in the mutation.
+func (m *ApplicationEventMutation) FromStage() (r string, exists bool) {
+	v := m.from_stage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromStage returns the old "from_stage" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldFromStage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromStage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromStage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromStage: %w", err)
+	}
+	return oldValue.FromStage, nil
+}
+
+// ClearFromStage clears the value of the "from_stage" field.
+func (m *ApplicationEventMutation) ClearFromStage() {
+	m.from_stage = nil
+	m.clearedFields[applicationevent.FieldFromStage] = struct{}{}
+}
+
+// FromStageCleared returns if the "from_stage" field was cleared in this mutation.
+func (m *ApplicationEventMutation) FromStageCleared() bool {
+	_, ok := m.clearedFields[applicationevent.FieldFromStage]
+	return ok
+}
+
+// ResetFromStage resets all changes to the "from_stage" field.
+func (m *ApplicationEventMutation) ResetFromStage() {
+	m.from_stage = nil
+	delete(m.clearedFields, applicationevent.FieldFromStage)
+}
+
+// SetToStatus sets the "to_status" field.
+func (m *ApplicationEventMutation) SetToStatus(d domain.Status) {
+	m.to_status = &d
+}
+
+// ToStatus returns the value of the "to_status" field in the mutation.
+func (m *ApplicationEventMutation) ToStatus() (r domain.Status, exists bool) {
+	v := m.to_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToStatus returns the old "to_status" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldToStatus(ctx context.Context) (v domain.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToStatus: %w", err)
+	}
+	return oldValue.ToStatus, nil
+}
+
+// ResetToStatus resets all changes to the "to_status" field.
+func (m *ApplicationEventMutation) ResetToStatus() {
+	m.to_status = nil
+}
+
+// SetToStage sets the "to_stage" field.
+func (m *ApplicationEventMutation) SetToStage(s string) {
+	m.to_stage = &s
+}
+
+// ToStage returns the value of the "to_stage" field in the mutation.
+func (m *ApplicationEventMutation) ToStage() (r string, exists bool) {
+	v := m.to_stage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToStage returns the old "to_stage" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldToStage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToStage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToStage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToStage: %w", err)
+	}
+	return oldValue.ToStage, nil
+}
+
+// ClearToStage clears the value of the "to_stage" field.
+func (m *ApplicationEventMutation) ClearToStage() {
+	m.to_stage = nil
+	m.clearedFields[applicationevent.FieldToStage] = struct{}{}
+}
+
+// ToStageCleared returns if the "to_stage" field was cleared in this mutation.
+func (m *ApplicationEventMutation) ToStageCleared() bool {
+	_, ok := m.clearedFields[applicationevent.FieldToStage]
+	return ok
+}
+
+// ResetToStage resets all changes to the "to_stage" field.
+func (m *ApplicationEventMutation) ResetToStage() {
+	m.to_stage = nil
+	delete(m.clearedFields, applicationevent.FieldToStage)
+}
+
+// SetReason sets the "reason" field.
+func (m *ApplicationEventMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *ApplicationEventMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ClearReason clears the value of the "reason" field.
+func (m *ApplicationEventMutation) ClearReason() {
+	m.reason = nil
+	m.clearedFields[applicationevent.FieldReason] = struct{}{}
+}
+
+// ReasonCleared returns if the "reason" field was cleared in this mutation.
+func (m *ApplicationEventMutation) ReasonCleared() bool {
+	_, ok := m.clearedFields[applicationevent.FieldReason]
+	return ok
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *ApplicationEventMutation) ResetReason() {
+	m.reason = nil
+	delete(m.clearedFields, applicationevent.FieldReason)
+}
+
+// SetAt sets the "at" field.
+func (m *ApplicationEventMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *ApplicationEventMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the ApplicationEvent entity.
+// If the ApplicationEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationEventMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *ApplicationEventMutation) ResetAt() {
+	m.at = nil
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *ApplicationEventMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[applicationevent.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *ApplicationEventMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *ApplicationEventMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *ApplicationEventMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (m *ApplicationEventMutation) ClearUnit() {
+	m.clearedunit = true
+	m.clearedFields[applicationevent.FieldUnitID] = struct{}{}
+}
+
+// UnitCleared reports if the "unit" edge to the Unit entity was cleared.
+func (m *ApplicationEventMutation) UnitCleared() bool {
+	return m.clearedunit
+}
+
+// UnitIDs returns the "unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitID instead. It exists only for internal usage by the builders.
+func (m *ApplicationEventMutation) UnitIDs() (ids []int) {
+	if id := m.unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnit resets all changes to the "unit" edge.
+func (m *ApplicationEventMutation) ResetUnit() {
+	m.unit = nil
+	m.clearedunit = false
+}
+
+// ClearApplication clears the "application" edge to the TitleApplication entity.
+func (m *ApplicationEventMutation) ClearApplication() {
+	m.clearedapplication = true
+	m.clearedFields[applicationevent.FieldApplicationID] = struct{}{}
+}
+
+// ApplicationCleared reports if the "application" edge to the TitleApplication entity was cleared.
+func (m *ApplicationEventMutation) ApplicationCleared() bool {
+	return m.clearedapplication
+}
+
+// ApplicationIDs returns the "application" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ApplicationID instead. It exists only for internal usage by the builders.
+func (m *ApplicationEventMutation) ApplicationIDs() (ids []int) {
+	if id := m.application; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetApplication resets all changes to the "application" edge.
+func (m *ApplicationEventMutation) ResetApplication() {
+	m.application = nil
+	m.clearedapplication = false
+}
+
+// Where appends a list predicates to the ApplicationEventMutation builder.
+func (m *ApplicationEventMutation) Where(ps ...predicate.ApplicationEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApplicationEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApplicationEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApplicationEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApplicationEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApplicationEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApplicationEvent).
+func (m *ApplicationEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApplicationEventMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.tenant != nil {
+		fields = append(fields, applicationevent.FieldTenantID)
+	}
+	if m.unit != nil {
+		fields = append(fields, applicationevent.FieldUnitID)
+	}
+	if m.application != nil {
+		fields = append(fields, applicationevent.FieldApplicationID)
+	}
+	if m.user_id != nil {
+		fields = append(fields, applicationevent.FieldUserID)
+	}
+	if m.username != nil {
+		fields = append(fields, applicationevent.FieldUsername)
+	}
+	if m.role != nil {
+		fields = append(fields, applicationevent.FieldRole)
+	}
+	if m.action != nil {
+		fields = append(fields, applicationevent.FieldAction)
+	}
+	if m.from_status != nil {
+		fields = append(fields, applicationevent.FieldFromStatus)
+	}
+	if m.from_stage != nil {
+		fields = append(fields, applicationevent.FieldFromStage)
+	}
+	if m.to_status != nil {
+		fields = append(fields, applicationevent.FieldToStatus)
+	}
+	if m.to_stage != nil {
+		fields = append(fields, applicationevent.FieldToStage)
+	}
+	if m.reason != nil {
+		fields = append(fields, applicationevent.FieldReason)
+	}
+	if m.at != nil {
+		fields = append(fields, applicationevent.FieldAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApplicationEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case applicationevent.FieldTenantID:
+		return m.TenantID()
+	case applicationevent.FieldUnitID:
+		return m.UnitID()
+	case applicationevent.FieldApplicationID:
+		return m.ApplicationID()
+	case applicationevent.FieldUserID:
+		return m.UserID()
+	case applicationevent.FieldUsername:
+		return m.Username()
+	case applicationevent.FieldRole:
+		return m.Role()
+	case applicationevent.FieldAction:
+		return m.Action()
+	case applicationevent.FieldFromStatus:
+		return m.FromStatus()
+	case applicationevent.FieldFromStage:
+		return m.FromStage()
+	case applicationevent.FieldToStatus:
+		return m.ToStatus()
+	case applicationevent.FieldToStage:
+		return m.ToStage()
+	case applicationevent.FieldReason:
+		return m.Reason()
+	case applicationevent.FieldAt:
+		return m.At()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApplicationEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case applicationevent.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case applicationevent.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case applicationevent.FieldApplicationID:
+		return m.OldApplicationID(ctx)
+	case applicationevent.FieldUserID:
+		return m.OldUserID(ctx)
+	case applicationevent.FieldUsername:
+		return m.OldUsername(ctx)
+	case applicationevent.FieldRole:
+		return m.OldRole(ctx)
+	case applicationevent.FieldAction:
+		return m.OldAction(ctx)
+	case applicationevent.FieldFromStatus:
+		return m.OldFromStatus(ctx)
+	case applicationevent.FieldFromStage:
+		return m.OldFromStage(ctx)
+	case applicationevent.FieldToStatus:
+		return m.OldToStatus(ctx)
+	case applicationevent.FieldToStage:
+		return m.OldToStage(ctx)
+	case applicationevent.FieldReason:
+		return m.OldReason(ctx)
+	case applicationevent.FieldAt:
+		return m.OldAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApplicationEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApplicationEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case applicationevent.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case applicationevent.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case applicationevent.FieldApplicationID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetApplicationID(v)
+		return nil
+	case applicationevent.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case applicationevent.FieldUsername:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsername(v)
+		return nil
+	case applicationevent.FieldRole:
+		v, ok := value.(domain.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRole(v)
+		return nil
+	case applicationevent.FieldAction:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case applicationevent.FieldFromStatus:
+		v, ok := value.(domain.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromStatus(v)
+		return nil
+	case applicationevent.FieldFromStage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromStage(v)
+		return nil
+	case applicationevent.FieldToStatus:
+		v, ok := value.(domain.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToStatus(v)
+		return nil
+	case applicationevent.FieldToStage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToStage(v)
+		return nil
+	case applicationevent.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case applicationevent.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApplicationEventMutation) AddedFields() []string {
+	var fields []string
+	if m.adduser_id != nil {
+		fields = append(fields, applicationevent.FieldUserID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApplicationEventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case applicationevent.FieldUserID:
+		return m.AddedUserID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApplicationEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case applicationevent.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApplicationEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(applicationevent.FieldFromStage) {
+		fields = append(fields, applicationevent.FieldFromStage)
+	}
+	if m.FieldCleared(applicationevent.FieldToStage) {
+		fields = append(fields, applicationevent.FieldToStage)
+	}
+	if m.FieldCleared(applicationevent.FieldReason) {
+		fields = append(fields, applicationevent.FieldReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApplicationEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApplicationEventMutation) ClearField(name string) error {
+	switch name {
+	case applicationevent.FieldFromStage:
+		m.ClearFromStage()
+		return nil
+	case applicationevent.FieldToStage:
+		m.ClearToStage()
+		return nil
+	case applicationevent.FieldReason:
+		m.ClearReason()
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApplicationEventMutation) ResetField(name string) error {
+	switch name {
+	case applicationevent.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case applicationevent.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case applicationevent.FieldApplicationID:
+		m.ResetApplicationID()
+		return nil
+	case applicationevent.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case applicationevent.FieldUsername:
+		m.ResetUsername()
+		return nil
+	case applicationevent.FieldRole:
+		m.ResetRole()
+		return nil
+	case applicationevent.FieldAction:
+		m.ResetAction()
+		return nil
+	case applicationevent.FieldFromStatus:
+		m.ResetFromStatus()
+		return nil
+	case applicationevent.FieldFromStage:
+		m.ResetFromStage()
+		return nil
+	case applicationevent.FieldToStatus:
+		m.ResetToStatus()
+		return nil
+	case applicationevent.FieldToStage:
+		m.ResetToStage()
+		return nil
+	case applicationevent.FieldReason:
+		m.ResetReason()
+		return nil
+	case applicationevent.FieldAt:
+		m.ResetAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApplicationEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.tenant != nil {
+		edges = append(edges, applicationevent.EdgeTenant)
+	}
+	if m.unit != nil {
+		edges = append(edges, applicationevent.EdgeUnit)
+	}
+	if m.application != nil {
+		edges = append(edges, applicationevent.EdgeApplication)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApplicationEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case applicationevent.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case applicationevent.EdgeUnit:
+		if id := m.unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case applicationevent.EdgeApplication:
+		if id := m.application; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApplicationEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApplicationEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApplicationEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedtenant {
+		edges = append(edges, applicationevent.EdgeTenant)
+	}
+	if m.clearedunit {
+		edges = append(edges, applicationevent.EdgeUnit)
+	}
+	if m.clearedapplication {
+		edges = append(edges, applicationevent.EdgeApplication)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApplicationEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case applicationevent.EdgeTenant:
+		return m.clearedtenant
+	case applicationevent.EdgeUnit:
+		return m.clearedunit
+	case applicationevent.EdgeApplication:
+		return m.clearedapplication
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApplicationEventMutation) ClearEdge(name string) error {
+	switch name {
+	case applicationevent.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case applicationevent.EdgeUnit:
+		m.ClearUnit()
+		return nil
+	case applicationevent.EdgeApplication:
+		m.ClearApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApplicationEventMutation) ResetEdge(name string) error {
+	switch name {
+	case applicationevent.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case applicationevent.EdgeUnit:
+		m.ResetUnit()
+		return nil
+	case applicationevent.EdgeApplication:
+		m.ResetApplication()
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationEvent edge %s", name)
+}
+
+// ApplicationQuotaMutation represents an operation that mutates the ApplicationQuota nodes in the graph.
+type ApplicationQuotaMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	year          *int
+	addyear       *int
+	grade         *domain.Grade
+	channel       *domain.Channel
+	used          *int
+	addused       *int
+	clearedFields map[string]struct{}
+	tenant        *int
+	clearedtenant bool
+	unit          *int
+	clearedunit   bool
+	done          bool
+	oldValue      func(context.Context) (*ApplicationQuota, error)
+	predicates    []predicate.ApplicationQuota
+}
+
+var _ ent.Mutation = (*ApplicationQuotaMutation)(nil)
+
+// applicationquotaOption allows management of the mutation configuration using functional options.
+type applicationquotaOption func(*ApplicationQuotaMutation)
+
+// newApplicationQuotaMutation creates new mutation for the ApplicationQuota entity.
+func newApplicationQuotaMutation(c config, op Op, opts ...applicationquotaOption) *ApplicationQuotaMutation {
+	m := &ApplicationQuotaMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeApplicationQuota,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withApplicationQuotaID sets the ID field of the mutation.
+func withApplicationQuotaID(id int) applicationquotaOption {
+	return func(m *ApplicationQuotaMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ApplicationQuota
+		)
+		m.oldValue = func(ctx context.Context) (*ApplicationQuota, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ApplicationQuota.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withApplicationQuota sets the old ApplicationQuota of the mutation.
+func withApplicationQuota(node *ApplicationQuota) applicationquotaOption {
+	return func(m *ApplicationQuotaMutation) {
+		m.oldValue = func(context.Context) (*ApplicationQuota, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ApplicationQuotaMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ApplicationQuotaMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ApplicationQuotaMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ApplicationQuotaMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ApplicationQuota.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *ApplicationQuotaMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *ApplicationQuotaMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the ApplicationQuota entity.
+// If the ApplicationQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationQuotaMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *ApplicationQuotaMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *ApplicationQuotaMutation) SetUnitID(i int) {
+	m.unit = &i
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *ApplicationQuotaMutation) UnitID() (r int, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the ApplicationQuota entity.
+// If the ApplicationQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationQuotaMutation) OldUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *ApplicationQuotaMutation) ResetUnitID() {
+	m.unit = nil
+}
+
+// SetYear sets the "year" field.
+func (m *ApplicationQuotaMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *ApplicationQuotaMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the ApplicationQuota entity.
+// If the ApplicationQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationQuotaMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *ApplicationQuotaMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *ApplicationQuotaMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *ApplicationQuotaMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetGrade sets the "grade" field.
+func (m *ApplicationQuotaMutation) SetGrade(d domain.Grade) {
+	m.grade = &d
+}
+
+// Grade returns the value of the "grade" field in the mutation.
+func (m *ApplicationQuotaMutation) Grade() (r domain.Grade, exists bool) {
+	v := m.grade
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrade returns the old "grade" field's value of the ApplicationQuota entity.
+// If the ApplicationQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationQuotaMutation) OldGrade(ctx context.Context) (v domain.Grade, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrade is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrade requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrade: %w", err)
+	}
+	return oldValue.Grade, nil
+}
+
+// ResetGrade resets all changes to the "grade" field.
+func (m *ApplicationQuotaMutation) ResetGrade() {
+	m.grade = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *ApplicationQuotaMutation) SetChannel(d domain.Channel) {
+	m.channel = &d
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *ApplicationQuotaMutation) Channel() (r domain.Channel, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the ApplicationQuota entity.
+// If the ApplicationQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationQuotaMutation) OldChannel(ctx context.Context) (v domain.Channel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *ApplicationQuotaMutation) ResetChannel() {
+	m.channel = nil
+}
+
+// SetUsed sets the "used" field.
+func (m *ApplicationQuotaMutation) SetUsed(i int) {
+	m.used = &i
+	m.addused = nil
+}
+
+// Used returns the value of the "used" field in the mutation.
+func (m *ApplicationQuotaMutation) Used() (r int, exists bool) {
+	v := m.used
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsed returns the old "used" field's value of the ApplicationQuota entity.
+// If the ApplicationQuota object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApplicationQuotaMutation) OldUsed(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsed is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsed requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsed: %w", err)
+	}
+	return oldValue.Used, nil
+}
+
+// AddUsed adds i to the "used" field.
+func (m *ApplicationQuotaMutation) AddUsed(i int) {
+	if m.addused != nil {
+		*m.addused += i
+	} else {
+		m.addused = &i
+	}
+}
+
+// AddedUsed returns the value that was added to the "used" field in this mutation.
+func (m *ApplicationQuotaMutation) AddedUsed() (r int, exists bool) {
+	v := m.addused
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUsed resets all changes to the "used" field.
+func (m *ApplicationQuotaMutation) ResetUsed() {
+	m.used = nil
+	m.addused = nil
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *ApplicationQuotaMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[applicationquota.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *ApplicationQuotaMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *ApplicationQuotaMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *ApplicationQuotaMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (m *ApplicationQuotaMutation) ClearUnit() {
+	m.clearedunit = true
+	m.clearedFields[applicationquota.FieldUnitID] = struct{}{}
+}
+
+// UnitCleared reports if the "unit" edge to the Unit entity was cleared.
+func (m *ApplicationQuotaMutation) UnitCleared() bool {
+	return m.clearedunit
+}
+
+// UnitIDs returns the "unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitID instead. It exists only for internal usage by the builders.
+func (m *ApplicationQuotaMutation) UnitIDs() (ids []int) {
+	if id := m.unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnit resets all changes to the "unit" edge.
+func (m *ApplicationQuotaMutation) ResetUnit() {
+	m.unit = nil
+	m.clearedunit = false
+}
+
+// Where appends a list predicates to the ApplicationQuotaMutation builder.
+func (m *ApplicationQuotaMutation) Where(ps ...predicate.ApplicationQuota) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ApplicationQuotaMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ApplicationQuotaMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ApplicationQuota, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ApplicationQuotaMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ApplicationQuotaMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ApplicationQuota).
+func (m *ApplicationQuotaMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ApplicationQuotaMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.tenant != nil {
+		fields = append(fields, applicationquota.FieldTenantID)
+	}
+	if m.unit != nil {
+		fields = append(fields, applicationquota.FieldUnitID)
+	}
+	if m.year != nil {
+		fields = append(fields, applicationquota.FieldYear)
+	}
+	if m.grade != nil {
+		fields = append(fields, applicationquota.FieldGrade)
+	}
+	if m.channel != nil {
+		fields = append(fields, applicationquota.FieldChannel)
+	}
+	if m.used != nil {
+		fields = append(fields, applicationquota.FieldUsed)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ApplicationQuotaMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case applicationquota.FieldTenantID:
+		return m.TenantID()
+	case applicationquota.FieldUnitID:
+		return m.UnitID()
+	case applicationquota.FieldYear:
+		return m.Year()
+	case applicationquota.FieldGrade:
+		return m.Grade()
+	case applicationquota.FieldChannel:
+		return m.Channel()
+	case applicationquota.FieldUsed:
+		return m.Used()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ApplicationQuotaMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case applicationquota.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case applicationquota.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case applicationquota.FieldYear:
+		return m.OldYear(ctx)
+	case applicationquota.FieldGrade:
+		return m.OldGrade(ctx)
+	case applicationquota.FieldChannel:
+		return m.OldChannel(ctx)
+	case applicationquota.FieldUsed:
+		return m.OldUsed(ctx)
+	}
+	return nil, fmt.Errorf("unknown ApplicationQuota field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApplicationQuotaMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case applicationquota.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case applicationquota.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case applicationquota.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case applicationquota.FieldGrade:
+		v, ok := value.(domain.Grade)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrade(v)
+		return nil
+	case applicationquota.FieldChannel:
+		v, ok := value.(domain.Channel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case applicationquota.FieldUsed:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationQuota field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ApplicationQuotaMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, applicationquota.FieldYear)
+	}
+	if m.addused != nil {
+		fields = append(fields, applicationquota.FieldUsed)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ApplicationQuotaMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case applicationquota.FieldYear:
+		return m.AddedYear()
+	case applicationquota.FieldUsed:
+		return m.AddedUsed()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ApplicationQuotaMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case applicationquota.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case applicationquota.FieldUsed:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUsed(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationQuota numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ApplicationQuotaMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ApplicationQuotaMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ApplicationQuotaMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ApplicationQuota nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ApplicationQuotaMutation) ResetField(name string) error {
+	switch name {
+	case applicationquota.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case applicationquota.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case applicationquota.FieldYear:
+		m.ResetYear()
+		return nil
+	case applicationquota.FieldGrade:
+		m.ResetGrade()
+		return nil
+	case applicationquota.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case applicationquota.FieldUsed:
+		m.ResetUsed()
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationQuota field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ApplicationQuotaMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.tenant != nil {
+		edges = append(edges, applicationquota.EdgeTenant)
+	}
+	if m.unit != nil {
+		edges = append(edges, applicationquota.EdgeUnit)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ApplicationQuotaMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case applicationquota.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case applicationquota.EdgeUnit:
+		if id := m.unit; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ApplicationQuotaMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ApplicationQuotaMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ApplicationQuotaMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtenant {
+		edges = append(edges, applicationquota.EdgeTenant)
+	}
+	if m.clearedunit {
+		edges = append(edges, applicationquota.EdgeUnit)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ApplicationQuotaMutation) EdgeCleared(name string) bool {
+	switch name {
+	case applicationquota.EdgeTenant:
+		return m.clearedtenant
+	case applicationquota.EdgeUnit:
+		return m.clearedunit
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ApplicationQuotaMutation) ClearEdge(name string) error {
+	switch name {
+	case applicationquota.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case applicationquota.EdgeUnit:
+		m.ClearUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationQuota unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ApplicationQuotaMutation) ResetEdge(name string) error {
+	switch name {
+	case applicationquota.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case applicationquota.EdgeUnit:
+		m.ResetUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown ApplicationQuota edge %s", name)
+}
 
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
 type AuditEventMutation struct {
@@ -1084,6 +3085,10 @@ type DeclarationLineMutation struct {
 	count              *int
 	addcount           *int
 	reason             *string
+	people             *[]int
+	appendpeople       []int
+	departures         *[]int
+	appenddepartures   []int
 	clearedFields      map[string]struct{}
 	tenant             *int
 	clearedtenant      bool
@@ -1515,6 +3520,136 @@ func (m *DeclarationLineMutation) ResetReason() {
 	delete(m.clearedFields, declarationline.FieldReason)
 }
 
+// SetPeople sets the "people" field.
+func (m *DeclarationLineMutation) SetPeople(i []int) {
+	m.people = &i
+	m.appendpeople = nil
+}
+
+// People returns the value of the "people" field in the mutation.
+func (m *DeclarationLineMutation) People() (r []int, exists bool) {
+	v := m.people
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeople returns the old "people" field's value of the DeclarationLine entity.
+// If the DeclarationLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeclarationLineMutation) OldPeople(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeople is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeople requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeople: %w", err)
+	}
+	return oldValue.People, nil
+}
+
+// AppendPeople adds i to the "people" field.
+func (m *DeclarationLineMutation) AppendPeople(i []int) {
+	m.appendpeople = append(m.appendpeople, i...)
+}
+
+// AppendedPeople returns the list of values that were appended to the "people" field in this mutation.
+func (m *DeclarationLineMutation) AppendedPeople() ([]int, bool) {
+	if len(m.appendpeople) == 0 {
+		return nil, false
+	}
+	return m.appendpeople, true
+}
+
+// ClearPeople clears the value of the "people" field.
+func (m *DeclarationLineMutation) ClearPeople() {
+	m.people = nil
+	m.appendpeople = nil
+	m.clearedFields[declarationline.FieldPeople] = struct{}{}
+}
+
+// PeopleCleared returns if the "people" field was cleared in this mutation.
+func (m *DeclarationLineMutation) PeopleCleared() bool {
+	_, ok := m.clearedFields[declarationline.FieldPeople]
+	return ok
+}
+
+// ResetPeople resets all changes to the "people" field.
+func (m *DeclarationLineMutation) ResetPeople() {
+	m.people = nil
+	m.appendpeople = nil
+	delete(m.clearedFields, declarationline.FieldPeople)
+}
+
+// SetDepartures sets the "departures" field.
+func (m *DeclarationLineMutation) SetDepartures(i []int) {
+	m.departures = &i
+	m.appenddepartures = nil
+}
+
+// Departures returns the value of the "departures" field in the mutation.
+func (m *DeclarationLineMutation) Departures() (r []int, exists bool) {
+	v := m.departures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDepartures returns the old "departures" field's value of the DeclarationLine entity.
+// If the DeclarationLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeclarationLineMutation) OldDepartures(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDepartures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDepartures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDepartures: %w", err)
+	}
+	return oldValue.Departures, nil
+}
+
+// AppendDepartures adds i to the "departures" field.
+func (m *DeclarationLineMutation) AppendDepartures(i []int) {
+	m.appenddepartures = append(m.appenddepartures, i...)
+}
+
+// AppendedDepartures returns the list of values that were appended to the "departures" field in this mutation.
+func (m *DeclarationLineMutation) AppendedDepartures() ([]int, bool) {
+	if len(m.appenddepartures) == 0 {
+		return nil, false
+	}
+	return m.appenddepartures, true
+}
+
+// ClearDepartures clears the value of the "departures" field.
+func (m *DeclarationLineMutation) ClearDepartures() {
+	m.departures = nil
+	m.appenddepartures = nil
+	m.clearedFields[declarationline.FieldDepartures] = struct{}{}
+}
+
+// DeparturesCleared returns if the "departures" field was cleared in this mutation.
+func (m *DeclarationLineMutation) DeparturesCleared() bool {
+	_, ok := m.clearedFields[declarationline.FieldDepartures]
+	return ok
+}
+
+// ResetDepartures resets all changes to the "departures" field.
+func (m *DeclarationLineMutation) ResetDepartures() {
+	m.departures = nil
+	m.appenddepartures = nil
+	delete(m.clearedFields, declarationline.FieldDepartures)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *DeclarationLineMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -1630,7 +3765,7 @@ func (m *DeclarationLineMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeclarationLineMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 10)
 	if m.tenant != nil {
 		fields = append(fields, declarationline.FieldTenantID)
 	}
@@ -1654,6 +3789,12 @@ func (m *DeclarationLineMutation) Fields() []string {
 	}
 	if m.reason != nil {
 		fields = append(fields, declarationline.FieldReason)
+	}
+	if m.people != nil {
+		fields = append(fields, declarationline.FieldPeople)
+	}
+	if m.departures != nil {
+		fields = append(fields, declarationline.FieldDepartures)
 	}
 	return fields
 }
@@ -1679,6 +3820,10 @@ func (m *DeclarationLineMutation) Field(name string) (ent.Value, bool) {
 		return m.Count()
 	case declarationline.FieldReason:
 		return m.Reason()
+	case declarationline.FieldPeople:
+		return m.People()
+	case declarationline.FieldDepartures:
+		return m.Departures()
 	}
 	return nil, false
 }
@@ -1704,6 +3849,10 @@ func (m *DeclarationLineMutation) OldField(ctx context.Context, name string) (en
 		return m.OldCount(ctx)
 	case declarationline.FieldReason:
 		return m.OldReason(ctx)
+	case declarationline.FieldPeople:
+		return m.OldPeople(ctx)
+	case declarationline.FieldDepartures:
+		return m.OldDepartures(ctx)
 	}
 	return nil, fmt.Errorf("unknown DeclarationLine field %s", name)
 }
@@ -1769,6 +3918,20 @@ func (m *DeclarationLineMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReason(v)
 		return nil
+	case declarationline.FieldPeople:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeople(v)
+		return nil
+	case declarationline.FieldDepartures:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDepartures(v)
+		return nil
 	}
 	return fmt.Errorf("unknown DeclarationLine field %s", name)
 }
@@ -1817,6 +3980,12 @@ func (m *DeclarationLineMutation) ClearedFields() []string {
 	if m.FieldCleared(declarationline.FieldReason) {
 		fields = append(fields, declarationline.FieldReason)
 	}
+	if m.FieldCleared(declarationline.FieldPeople) {
+		fields = append(fields, declarationline.FieldPeople)
+	}
+	if m.FieldCleared(declarationline.FieldDepartures) {
+		fields = append(fields, declarationline.FieldDepartures)
+	}
 	return fields
 }
 
@@ -1833,6 +4002,12 @@ func (m *DeclarationLineMutation) ClearField(name string) error {
 	switch name {
 	case declarationline.FieldReason:
 		m.ClearReason()
+		return nil
+	case declarationline.FieldPeople:
+		m.ClearPeople()
+		return nil
+	case declarationline.FieldDepartures:
+		m.ClearDepartures()
 		return nil
 	}
 	return fmt.Errorf("unknown DeclarationLine nullable field %s", name)
@@ -1865,6 +4040,12 @@ func (m *DeclarationLineMutation) ResetField(name string) error {
 		return nil
 	case declarationline.FieldReason:
 		m.ResetReason()
+		return nil
+	case declarationline.FieldPeople:
+		m.ResetPeople()
+		return nil
+	case declarationline.FieldDepartures:
+		m.ResetDepartures()
 		return nil
 	}
 	return fmt.Errorf("unknown DeclarationLine field %s", name)
@@ -5459,6 +7640,9 @@ type PostPlanMutation struct {
 	addlevel      *domain.PostLevel
 	approved      *int
 	addapproved   *int
+	updated_by    *int
+	addupdated_by *int
+	note          *string
 	clearedFields map[string]struct{}
 	tenant        *int
 	clearedtenant bool
@@ -5879,6 +8063,125 @@ func (m *PostPlanMutation) ResetApproved() {
 	m.addapproved = nil
 }
 
+// SetUpdatedBy sets the "updated_by" field.
+func (m *PostPlanMutation) SetUpdatedBy(i int) {
+	m.updated_by = &i
+	m.addupdated_by = nil
+}
+
+// UpdatedBy returns the value of the "updated_by" field in the mutation.
+func (m *PostPlanMutation) UpdatedBy() (r int, exists bool) {
+	v := m.updated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedBy returns the old "updated_by" field's value of the PostPlan entity.
+// If the PostPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanMutation) OldUpdatedBy(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedBy: %w", err)
+	}
+	return oldValue.UpdatedBy, nil
+}
+
+// AddUpdatedBy adds i to the "updated_by" field.
+func (m *PostPlanMutation) AddUpdatedBy(i int) {
+	if m.addupdated_by != nil {
+		*m.addupdated_by += i
+	} else {
+		m.addupdated_by = &i
+	}
+}
+
+// AddedUpdatedBy returns the value that was added to the "updated_by" field in this mutation.
+func (m *PostPlanMutation) AddedUpdatedBy() (r int, exists bool) {
+	v := m.addupdated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUpdatedBy clears the value of the "updated_by" field.
+func (m *PostPlanMutation) ClearUpdatedBy() {
+	m.updated_by = nil
+	m.addupdated_by = nil
+	m.clearedFields[postplan.FieldUpdatedBy] = struct{}{}
+}
+
+// UpdatedByCleared returns if the "updated_by" field was cleared in this mutation.
+func (m *PostPlanMutation) UpdatedByCleared() bool {
+	_, ok := m.clearedFields[postplan.FieldUpdatedBy]
+	return ok
+}
+
+// ResetUpdatedBy resets all changes to the "updated_by" field.
+func (m *PostPlanMutation) ResetUpdatedBy() {
+	m.updated_by = nil
+	m.addupdated_by = nil
+	delete(m.clearedFields, postplan.FieldUpdatedBy)
+}
+
+// SetNote sets the "note" field.
+func (m *PostPlanMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *PostPlanMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the PostPlan entity.
+// If the PostPlan object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *PostPlanMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[postplan.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *PostPlanMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[postplan.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *PostPlanMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, postplan.FieldNote)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *PostPlanMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -5967,7 +8270,7 @@ func (m *PostPlanMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PostPlanMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.tenant != nil {
 		fields = append(fields, postplan.FieldTenantID)
 	}
@@ -5988,6 +8291,12 @@ func (m *PostPlanMutation) Fields() []string {
 	}
 	if m.approved != nil {
 		fields = append(fields, postplan.FieldApproved)
+	}
+	if m.updated_by != nil {
+		fields = append(fields, postplan.FieldUpdatedBy)
+	}
+	if m.note != nil {
+		fields = append(fields, postplan.FieldNote)
 	}
 	return fields
 }
@@ -6011,6 +8320,10 @@ func (m *PostPlanMutation) Field(name string) (ent.Value, bool) {
 		return m.Level()
 	case postplan.FieldApproved:
 		return m.Approved()
+	case postplan.FieldUpdatedBy:
+		return m.UpdatedBy()
+	case postplan.FieldNote:
+		return m.Note()
 	}
 	return nil, false
 }
@@ -6034,6 +8347,10 @@ func (m *PostPlanMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLevel(ctx)
 	case postplan.FieldApproved:
 		return m.OldApproved(ctx)
+	case postplan.FieldUpdatedBy:
+		return m.OldUpdatedBy(ctx)
+	case postplan.FieldNote:
+		return m.OldNote(ctx)
 	}
 	return nil, fmt.Errorf("unknown PostPlan field %s", name)
 }
@@ -6092,6 +8409,20 @@ func (m *PostPlanMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetApproved(v)
 		return nil
+	case postplan.FieldUpdatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedBy(v)
+		return nil
+	case postplan.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PostPlan field %s", name)
 }
@@ -6109,6 +8440,9 @@ func (m *PostPlanMutation) AddedFields() []string {
 	if m.addapproved != nil {
 		fields = append(fields, postplan.FieldApproved)
 	}
+	if m.addupdated_by != nil {
+		fields = append(fields, postplan.FieldUpdatedBy)
+	}
 	return fields
 }
 
@@ -6123,6 +8457,8 @@ func (m *PostPlanMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedLevel()
 	case postplan.FieldApproved:
 		return m.AddedApproved()
+	case postplan.FieldUpdatedBy:
+		return m.AddedUpdatedBy()
 	}
 	return nil, false
 }
@@ -6153,6 +8489,13 @@ func (m *PostPlanMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddApproved(v)
 		return nil
+	case postplan.FieldUpdatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUpdatedBy(v)
+		return nil
 	}
 	return fmt.Errorf("unknown PostPlan numeric field %s", name)
 }
@@ -6160,7 +8503,14 @@ func (m *PostPlanMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *PostPlanMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(postplan.FieldUpdatedBy) {
+		fields = append(fields, postplan.FieldUpdatedBy)
+	}
+	if m.FieldCleared(postplan.FieldNote) {
+		fields = append(fields, postplan.FieldNote)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -6173,6 +8523,14 @@ func (m *PostPlanMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *PostPlanMutation) ClearField(name string) error {
+	switch name {
+	case postplan.FieldUpdatedBy:
+		m.ClearUpdatedBy()
+		return nil
+	case postplan.FieldNote:
+		m.ClearNote()
+		return nil
+	}
 	return fmt.Errorf("unknown PostPlan nullable field %s", name)
 }
 
@@ -6200,6 +8558,12 @@ func (m *PostPlanMutation) ResetField(name string) error {
 		return nil
 	case postplan.FieldApproved:
 		m.ResetApproved()
+		return nil
+	case postplan.FieldUpdatedBy:
+		m.ResetUpdatedBy()
+		return nil
+	case postplan.FieldNote:
+		m.ResetNote()
 		return nil
 	}
 	return fmt.Errorf("unknown PostPlan field %s", name)
@@ -6295,6 +8659,1752 @@ func (m *PostPlanMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PostPlan edge %s", name)
+}
+
+// PostPlanHistoryMutation represents an operation that mutates the PostPlanHistory nodes in the graph.
+type PostPlanHistoryMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	year            *int
+	addyear         *int
+	level           *domain.PostLevel
+	addlevel        *domain.PostLevel
+	old_approved    *int
+	addold_approved *int
+	new_approved    *int
+	addnew_approved *int
+	at              *time.Time
+	clearedFields   map[string]struct{}
+	tenant          *int
+	clearedtenant   bool
+	unit            *int
+	clearedunit     bool
+	run             *int
+	clearedrun      bool
+	done            bool
+	oldValue        func(context.Context) (*PostPlanHistory, error)
+	predicates      []predicate.PostPlanHistory
+}
+
+var _ ent.Mutation = (*PostPlanHistoryMutation)(nil)
+
+// postplanhistoryOption allows management of the mutation configuration using functional options.
+type postplanhistoryOption func(*PostPlanHistoryMutation)
+
+// newPostPlanHistoryMutation creates new mutation for the PostPlanHistory entity.
+func newPostPlanHistoryMutation(c config, op Op, opts ...postplanhistoryOption) *PostPlanHistoryMutation {
+	m := &PostPlanHistoryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePostPlanHistory,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPostPlanHistoryID sets the ID field of the mutation.
+func withPostPlanHistoryID(id int) postplanhistoryOption {
+	return func(m *PostPlanHistoryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PostPlanHistory
+		)
+		m.oldValue = func(ctx context.Context) (*PostPlanHistory, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PostPlanHistory.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPostPlanHistory sets the old PostPlanHistory of the mutation.
+func withPostPlanHistory(node *PostPlanHistory) postplanhistoryOption {
+	return func(m *PostPlanHistoryMutation) {
+		m.oldValue = func(context.Context) (*PostPlanHistory, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PostPlanHistoryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PostPlanHistoryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PostPlanHistoryMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PostPlanHistoryMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PostPlanHistory.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *PostPlanHistoryMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *PostPlanHistoryMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *PostPlanHistoryMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *PostPlanHistoryMutation) SetUnitID(i int) {
+	m.unit = &i
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *PostPlanHistoryMutation) UnitID() (r int, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *PostPlanHistoryMutation) ResetUnitID() {
+	m.unit = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PostPlanHistoryMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PostPlanHistoryMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PostPlanHistoryMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PostPlanHistoryMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PostPlanHistoryMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *PostPlanHistoryMutation) SetLevel(dl domain.PostLevel) {
+	m.level = &dl
+	m.addlevel = nil
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *PostPlanHistoryMutation) Level() (r domain.PostLevel, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldLevel(ctx context.Context) (v domain.PostLevel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// AddLevel adds dl to the "level" field.
+func (m *PostPlanHistoryMutation) AddLevel(dl domain.PostLevel) {
+	if m.addlevel != nil {
+		*m.addlevel += dl
+	} else {
+		m.addlevel = &dl
+	}
+}
+
+// AddedLevel returns the value that was added to the "level" field in this mutation.
+func (m *PostPlanHistoryMutation) AddedLevel() (r domain.PostLevel, exists bool) {
+	v := m.addlevel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *PostPlanHistoryMutation) ResetLevel() {
+	m.level = nil
+	m.addlevel = nil
+}
+
+// SetOldApproved sets the "old_approved" field.
+func (m *PostPlanHistoryMutation) SetOldApproved(i int) {
+	m.old_approved = &i
+	m.addold_approved = nil
+}
+
+// OldApproved returns the value of the "old_approved" field in the mutation.
+func (m *PostPlanHistoryMutation) OldApproved() (r int, exists bool) {
+	v := m.old_approved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOldApproved returns the old "old_approved" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldOldApproved(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOldApproved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOldApproved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOldApproved: %w", err)
+	}
+	return oldValue.OldApproved, nil
+}
+
+// AddOldApproved adds i to the "old_approved" field.
+func (m *PostPlanHistoryMutation) AddOldApproved(i int) {
+	if m.addold_approved != nil {
+		*m.addold_approved += i
+	} else {
+		m.addold_approved = &i
+	}
+}
+
+// AddedOldApproved returns the value that was added to the "old_approved" field in this mutation.
+func (m *PostPlanHistoryMutation) AddedOldApproved() (r int, exists bool) {
+	v := m.addold_approved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetOldApproved resets all changes to the "old_approved" field.
+func (m *PostPlanHistoryMutation) ResetOldApproved() {
+	m.old_approved = nil
+	m.addold_approved = nil
+}
+
+// SetNewApproved sets the "new_approved" field.
+func (m *PostPlanHistoryMutation) SetNewApproved(i int) {
+	m.new_approved = &i
+	m.addnew_approved = nil
+}
+
+// NewApproved returns the value of the "new_approved" field in the mutation.
+func (m *PostPlanHistoryMutation) NewApproved() (r int, exists bool) {
+	v := m.new_approved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNewApproved returns the old "new_approved" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldNewApproved(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNewApproved is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNewApproved requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNewApproved: %w", err)
+	}
+	return oldValue.NewApproved, nil
+}
+
+// AddNewApproved adds i to the "new_approved" field.
+func (m *PostPlanHistoryMutation) AddNewApproved(i int) {
+	if m.addnew_approved != nil {
+		*m.addnew_approved += i
+	} else {
+		m.addnew_approved = &i
+	}
+}
+
+// AddedNewApproved returns the value that was added to the "new_approved" field in this mutation.
+func (m *PostPlanHistoryMutation) AddedNewApproved() (r int, exists bool) {
+	v := m.addnew_approved
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearNewApproved clears the value of the "new_approved" field.
+func (m *PostPlanHistoryMutation) ClearNewApproved() {
+	m.new_approved = nil
+	m.addnew_approved = nil
+	m.clearedFields[postplanhistory.FieldNewApproved] = struct{}{}
+}
+
+// NewApprovedCleared returns if the "new_approved" field was cleared in this mutation.
+func (m *PostPlanHistoryMutation) NewApprovedCleared() bool {
+	_, ok := m.clearedFields[postplanhistory.FieldNewApproved]
+	return ok
+}
+
+// ResetNewApproved resets all changes to the "new_approved" field.
+func (m *PostPlanHistoryMutation) ResetNewApproved() {
+	m.new_approved = nil
+	m.addnew_approved = nil
+	delete(m.clearedFields, postplanhistory.FieldNewApproved)
+}
+
+// SetAt sets the "at" field.
+func (m *PostPlanHistoryMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *PostPlanHistoryMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *PostPlanHistoryMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetRunID sets the "run_id" field.
+func (m *PostPlanHistoryMutation) SetRunID(i int) {
+	m.run = &i
+}
+
+// RunID returns the value of the "run_id" field in the mutation.
+func (m *PostPlanHistoryMutation) RunID() (r int, exists bool) {
+	v := m.run
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRunID returns the old "run_id" field's value of the PostPlanHistory entity.
+// If the PostPlanHistory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanHistoryMutation) OldRunID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRunID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRunID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRunID: %w", err)
+	}
+	return oldValue.RunID, nil
+}
+
+// ClearRunID clears the value of the "run_id" field.
+func (m *PostPlanHistoryMutation) ClearRunID() {
+	m.run = nil
+	m.clearedFields[postplanhistory.FieldRunID] = struct{}{}
+}
+
+// RunIDCleared returns if the "run_id" field was cleared in this mutation.
+func (m *PostPlanHistoryMutation) RunIDCleared() bool {
+	_, ok := m.clearedFields[postplanhistory.FieldRunID]
+	return ok
+}
+
+// ResetRunID resets all changes to the "run_id" field.
+func (m *PostPlanHistoryMutation) ResetRunID() {
+	m.run = nil
+	delete(m.clearedFields, postplanhistory.FieldRunID)
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *PostPlanHistoryMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[postplanhistory.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *PostPlanHistoryMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *PostPlanHistoryMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *PostPlanHistoryMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (m *PostPlanHistoryMutation) ClearUnit() {
+	m.clearedunit = true
+	m.clearedFields[postplanhistory.FieldUnitID] = struct{}{}
+}
+
+// UnitCleared reports if the "unit" edge to the Unit entity was cleared.
+func (m *PostPlanHistoryMutation) UnitCleared() bool {
+	return m.clearedunit
+}
+
+// UnitIDs returns the "unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitID instead. It exists only for internal usage by the builders.
+func (m *PostPlanHistoryMutation) UnitIDs() (ids []int) {
+	if id := m.unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnit resets all changes to the "unit" edge.
+func (m *PostPlanHistoryMutation) ResetUnit() {
+	m.unit = nil
+	m.clearedunit = false
+}
+
+// ClearRun clears the "run" edge to the SyncRun entity.
+func (m *PostPlanHistoryMutation) ClearRun() {
+	m.clearedrun = true
+	m.clearedFields[postplanhistory.FieldRunID] = struct{}{}
+}
+
+// RunCleared reports if the "run" edge to the SyncRun entity was cleared.
+func (m *PostPlanHistoryMutation) RunCleared() bool {
+	return m.RunIDCleared() || m.clearedrun
+}
+
+// RunIDs returns the "run" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RunID instead. It exists only for internal usage by the builders.
+func (m *PostPlanHistoryMutation) RunIDs() (ids []int) {
+	if id := m.run; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRun resets all changes to the "run" edge.
+func (m *PostPlanHistoryMutation) ResetRun() {
+	m.run = nil
+	m.clearedrun = false
+}
+
+// Where appends a list predicates to the PostPlanHistoryMutation builder.
+func (m *PostPlanHistoryMutation) Where(ps ...predicate.PostPlanHistory) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PostPlanHistoryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PostPlanHistoryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PostPlanHistory, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PostPlanHistoryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PostPlanHistoryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PostPlanHistory).
+func (m *PostPlanHistoryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PostPlanHistoryMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.tenant != nil {
+		fields = append(fields, postplanhistory.FieldTenantID)
+	}
+	if m.unit != nil {
+		fields = append(fields, postplanhistory.FieldUnitID)
+	}
+	if m.year != nil {
+		fields = append(fields, postplanhistory.FieldYear)
+	}
+	if m.level != nil {
+		fields = append(fields, postplanhistory.FieldLevel)
+	}
+	if m.old_approved != nil {
+		fields = append(fields, postplanhistory.FieldOldApproved)
+	}
+	if m.new_approved != nil {
+		fields = append(fields, postplanhistory.FieldNewApproved)
+	}
+	if m.at != nil {
+		fields = append(fields, postplanhistory.FieldAt)
+	}
+	if m.run != nil {
+		fields = append(fields, postplanhistory.FieldRunID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PostPlanHistoryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case postplanhistory.FieldTenantID:
+		return m.TenantID()
+	case postplanhistory.FieldUnitID:
+		return m.UnitID()
+	case postplanhistory.FieldYear:
+		return m.Year()
+	case postplanhistory.FieldLevel:
+		return m.Level()
+	case postplanhistory.FieldOldApproved:
+		return m.OldApproved()
+	case postplanhistory.FieldNewApproved:
+		return m.NewApproved()
+	case postplanhistory.FieldAt:
+		return m.At()
+	case postplanhistory.FieldRunID:
+		return m.RunID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PostPlanHistoryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case postplanhistory.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case postplanhistory.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case postplanhistory.FieldYear:
+		return m.OldYear(ctx)
+	case postplanhistory.FieldLevel:
+		return m.OldLevel(ctx)
+	case postplanhistory.FieldOldApproved:
+		return m.OldOldApproved(ctx)
+	case postplanhistory.FieldNewApproved:
+		return m.OldNewApproved(ctx)
+	case postplanhistory.FieldAt:
+		return m.OldAt(ctx)
+	case postplanhistory.FieldRunID:
+		return m.OldRunID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PostPlanHistory field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PostPlanHistoryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case postplanhistory.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case postplanhistory.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case postplanhistory.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case postplanhistory.FieldLevel:
+		v, ok := value.(domain.PostLevel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case postplanhistory.FieldOldApproved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOldApproved(v)
+		return nil
+	case postplanhistory.FieldNewApproved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNewApproved(v)
+		return nil
+	case postplanhistory.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case postplanhistory.FieldRunID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRunID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanHistory field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PostPlanHistoryMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, postplanhistory.FieldYear)
+	}
+	if m.addlevel != nil {
+		fields = append(fields, postplanhistory.FieldLevel)
+	}
+	if m.addold_approved != nil {
+		fields = append(fields, postplanhistory.FieldOldApproved)
+	}
+	if m.addnew_approved != nil {
+		fields = append(fields, postplanhistory.FieldNewApproved)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PostPlanHistoryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case postplanhistory.FieldYear:
+		return m.AddedYear()
+	case postplanhistory.FieldLevel:
+		return m.AddedLevel()
+	case postplanhistory.FieldOldApproved:
+		return m.AddedOldApproved()
+	case postplanhistory.FieldNewApproved:
+		return m.AddedNewApproved()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PostPlanHistoryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case postplanhistory.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case postplanhistory.FieldLevel:
+		v, ok := value.(domain.PostLevel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLevel(v)
+		return nil
+	case postplanhistory.FieldOldApproved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddOldApproved(v)
+		return nil
+	case postplanhistory.FieldNewApproved:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNewApproved(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanHistory numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PostPlanHistoryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(postplanhistory.FieldNewApproved) {
+		fields = append(fields, postplanhistory.FieldNewApproved)
+	}
+	if m.FieldCleared(postplanhistory.FieldRunID) {
+		fields = append(fields, postplanhistory.FieldRunID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PostPlanHistoryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PostPlanHistoryMutation) ClearField(name string) error {
+	switch name {
+	case postplanhistory.FieldNewApproved:
+		m.ClearNewApproved()
+		return nil
+	case postplanhistory.FieldRunID:
+		m.ClearRunID()
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanHistory nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PostPlanHistoryMutation) ResetField(name string) error {
+	switch name {
+	case postplanhistory.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case postplanhistory.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case postplanhistory.FieldYear:
+		m.ResetYear()
+		return nil
+	case postplanhistory.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case postplanhistory.FieldOldApproved:
+		m.ResetOldApproved()
+		return nil
+	case postplanhistory.FieldNewApproved:
+		m.ResetNewApproved()
+		return nil
+	case postplanhistory.FieldAt:
+		m.ResetAt()
+		return nil
+	case postplanhistory.FieldRunID:
+		m.ResetRunID()
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanHistory field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PostPlanHistoryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.tenant != nil {
+		edges = append(edges, postplanhistory.EdgeTenant)
+	}
+	if m.unit != nil {
+		edges = append(edges, postplanhistory.EdgeUnit)
+	}
+	if m.run != nil {
+		edges = append(edges, postplanhistory.EdgeRun)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PostPlanHistoryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case postplanhistory.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case postplanhistory.EdgeUnit:
+		if id := m.unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case postplanhistory.EdgeRun:
+		if id := m.run; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PostPlanHistoryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PostPlanHistoryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PostPlanHistoryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedtenant {
+		edges = append(edges, postplanhistory.EdgeTenant)
+	}
+	if m.clearedunit {
+		edges = append(edges, postplanhistory.EdgeUnit)
+	}
+	if m.clearedrun {
+		edges = append(edges, postplanhistory.EdgeRun)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PostPlanHistoryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case postplanhistory.EdgeTenant:
+		return m.clearedtenant
+	case postplanhistory.EdgeUnit:
+		return m.clearedunit
+	case postplanhistory.EdgeRun:
+		return m.clearedrun
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PostPlanHistoryMutation) ClearEdge(name string) error {
+	switch name {
+	case postplanhistory.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case postplanhistory.EdgeUnit:
+		m.ClearUnit()
+		return nil
+	case postplanhistory.EdgeRun:
+		m.ClearRun()
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanHistory unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PostPlanHistoryMutation) ResetEdge(name string) error {
+	switch name {
+	case postplanhistory.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case postplanhistory.EdgeUnit:
+		m.ResetUnit()
+		return nil
+	case postplanhistory.EdgeRun:
+		m.ResetRun()
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanHistory edge %s", name)
+}
+
+// PostPlanLockMutation represents an operation that mutates the PostPlanLock nodes in the graph.
+type PostPlanLockMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	year          *int
+	addyear       *int
+	region_code   *domain.RegionCode
+	locked_by     *int
+	addlocked_by  *int
+	clearedFields map[string]struct{}
+	tenant        *int
+	clearedtenant bool
+	done          bool
+	oldValue      func(context.Context) (*PostPlanLock, error)
+	predicates    []predicate.PostPlanLock
+}
+
+var _ ent.Mutation = (*PostPlanLockMutation)(nil)
+
+// postplanlockOption allows management of the mutation configuration using functional options.
+type postplanlockOption func(*PostPlanLockMutation)
+
+// newPostPlanLockMutation creates new mutation for the PostPlanLock entity.
+func newPostPlanLockMutation(c config, op Op, opts ...postplanlockOption) *PostPlanLockMutation {
+	m := &PostPlanLockMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePostPlanLock,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPostPlanLockID sets the ID field of the mutation.
+func withPostPlanLockID(id int) postplanlockOption {
+	return func(m *PostPlanLockMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PostPlanLock
+		)
+		m.oldValue = func(ctx context.Context) (*PostPlanLock, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PostPlanLock.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPostPlanLock sets the old PostPlanLock of the mutation.
+func withPostPlanLock(node *PostPlanLock) postplanlockOption {
+	return func(m *PostPlanLockMutation) {
+		m.oldValue = func(context.Context) (*PostPlanLock, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PostPlanLockMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PostPlanLockMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PostPlanLockMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PostPlanLockMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PostPlanLock.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *PostPlanLockMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *PostPlanLockMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the PostPlanLock entity.
+// If the PostPlanLock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanLockMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *PostPlanLockMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PostPlanLockMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PostPlanLockMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PostPlanLock entity.
+// If the PostPlanLock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanLockMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PostPlanLockMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PostPlanLockMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PostPlanLockMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PostPlanLock entity.
+// If the PostPlanLock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanLockMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PostPlanLockMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetYear sets the "year" field.
+func (m *PostPlanLockMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *PostPlanLockMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the PostPlanLock entity.
+// If the PostPlanLock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanLockMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *PostPlanLockMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *PostPlanLockMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *PostPlanLockMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetRegionCode sets the "region_code" field.
+func (m *PostPlanLockMutation) SetRegionCode(dc domain.RegionCode) {
+	m.region_code = &dc
+}
+
+// RegionCode returns the value of the "region_code" field in the mutation.
+func (m *PostPlanLockMutation) RegionCode() (r domain.RegionCode, exists bool) {
+	v := m.region_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegionCode returns the old "region_code" field's value of the PostPlanLock entity.
+// If the PostPlanLock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanLockMutation) OldRegionCode(ctx context.Context) (v domain.RegionCode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegionCode: %w", err)
+	}
+	return oldValue.RegionCode, nil
+}
+
+// ResetRegionCode resets all changes to the "region_code" field.
+func (m *PostPlanLockMutation) ResetRegionCode() {
+	m.region_code = nil
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (m *PostPlanLockMutation) SetLockedBy(i int) {
+	m.locked_by = &i
+	m.addlocked_by = nil
+}
+
+// LockedBy returns the value of the "locked_by" field in the mutation.
+func (m *PostPlanLockMutation) LockedBy() (r int, exists bool) {
+	v := m.locked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLockedBy returns the old "locked_by" field's value of the PostPlanLock entity.
+// If the PostPlanLock object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PostPlanLockMutation) OldLockedBy(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLockedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLockedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLockedBy: %w", err)
+	}
+	return oldValue.LockedBy, nil
+}
+
+// AddLockedBy adds i to the "locked_by" field.
+func (m *PostPlanLockMutation) AddLockedBy(i int) {
+	if m.addlocked_by != nil {
+		*m.addlocked_by += i
+	} else {
+		m.addlocked_by = &i
+	}
+}
+
+// AddedLockedBy returns the value that was added to the "locked_by" field in this mutation.
+func (m *PostPlanLockMutation) AddedLockedBy() (r int, exists bool) {
+	v := m.addlocked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLockedBy resets all changes to the "locked_by" field.
+func (m *PostPlanLockMutation) ResetLockedBy() {
+	m.locked_by = nil
+	m.addlocked_by = nil
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *PostPlanLockMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[postplanlock.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *PostPlanLockMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *PostPlanLockMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *PostPlanLockMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// Where appends a list predicates to the PostPlanLockMutation builder.
+func (m *PostPlanLockMutation) Where(ps ...predicate.PostPlanLock) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PostPlanLockMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PostPlanLockMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PostPlanLock, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PostPlanLockMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PostPlanLockMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PostPlanLock).
+func (m *PostPlanLockMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PostPlanLockMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.tenant != nil {
+		fields = append(fields, postplanlock.FieldTenantID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, postplanlock.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, postplanlock.FieldUpdatedAt)
+	}
+	if m.year != nil {
+		fields = append(fields, postplanlock.FieldYear)
+	}
+	if m.region_code != nil {
+		fields = append(fields, postplanlock.FieldRegionCode)
+	}
+	if m.locked_by != nil {
+		fields = append(fields, postplanlock.FieldLockedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PostPlanLockMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case postplanlock.FieldTenantID:
+		return m.TenantID()
+	case postplanlock.FieldCreatedAt:
+		return m.CreatedAt()
+	case postplanlock.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case postplanlock.FieldYear:
+		return m.Year()
+	case postplanlock.FieldRegionCode:
+		return m.RegionCode()
+	case postplanlock.FieldLockedBy:
+		return m.LockedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PostPlanLockMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case postplanlock.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case postplanlock.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case postplanlock.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case postplanlock.FieldYear:
+		return m.OldYear(ctx)
+	case postplanlock.FieldRegionCode:
+		return m.OldRegionCode(ctx)
+	case postplanlock.FieldLockedBy:
+		return m.OldLockedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown PostPlanLock field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PostPlanLockMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case postplanlock.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case postplanlock.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case postplanlock.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case postplanlock.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case postplanlock.FieldRegionCode:
+		v, ok := value.(domain.RegionCode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegionCode(v)
+		return nil
+	case postplanlock.FieldLockedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLockedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanLock field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PostPlanLockMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, postplanlock.FieldYear)
+	}
+	if m.addlocked_by != nil {
+		fields = append(fields, postplanlock.FieldLockedBy)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PostPlanLockMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case postplanlock.FieldYear:
+		return m.AddedYear()
+	case postplanlock.FieldLockedBy:
+		return m.AddedLockedBy()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PostPlanLockMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case postplanlock.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case postplanlock.FieldLockedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLockedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanLock numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PostPlanLockMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PostPlanLockMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PostPlanLockMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown PostPlanLock nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PostPlanLockMutation) ResetField(name string) error {
+	switch name {
+	case postplanlock.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case postplanlock.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case postplanlock.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case postplanlock.FieldYear:
+		m.ResetYear()
+		return nil
+	case postplanlock.FieldRegionCode:
+		m.ResetRegionCode()
+		return nil
+	case postplanlock.FieldLockedBy:
+		m.ResetLockedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanLock field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PostPlanLockMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.tenant != nil {
+		edges = append(edges, postplanlock.EdgeTenant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PostPlanLockMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case postplanlock.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PostPlanLockMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PostPlanLockMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PostPlanLockMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedtenant {
+		edges = append(edges, postplanlock.EdgeTenant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PostPlanLockMutation) EdgeCleared(name string) bool {
+	switch name {
+	case postplanlock.EdgeTenant:
+		return m.clearedtenant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PostPlanLockMutation) ClearEdge(name string) error {
+	switch name {
+	case postplanlock.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanLock unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PostPlanLockMutation) ResetEdge(name string) error {
+	switch name {
+	case postplanlock.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown PostPlanLock edge %s", name)
 }
 
 // QuotaBalanceMutation represents an operation that mutates the QuotaBalance nodes in the graph.
@@ -10570,6 +14680,2872 @@ func (m *SessionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Session edge %s", name)
 }
 
+// SyncBindingMutation represents an operation that mutates the SyncBinding nodes in the graph.
+type SyncBindingMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	plugin         *string
+	settings       *[]domain.SyncSetting
+	appendsettings []domain.SyncSetting
+	clearedFields  map[string]struct{}
+	tenant         *int
+	clearedtenant  bool
+	done           bool
+	oldValue       func(context.Context) (*SyncBinding, error)
+	predicates     []predicate.SyncBinding
+}
+
+var _ ent.Mutation = (*SyncBindingMutation)(nil)
+
+// syncbindingOption allows management of the mutation configuration using functional options.
+type syncbindingOption func(*SyncBindingMutation)
+
+// newSyncBindingMutation creates new mutation for the SyncBinding entity.
+func newSyncBindingMutation(c config, op Op, opts ...syncbindingOption) *SyncBindingMutation {
+	m := &SyncBindingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSyncBinding,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSyncBindingID sets the ID field of the mutation.
+func withSyncBindingID(id int) syncbindingOption {
+	return func(m *SyncBindingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SyncBinding
+		)
+		m.oldValue = func(ctx context.Context) (*SyncBinding, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SyncBinding.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSyncBinding sets the old SyncBinding of the mutation.
+func withSyncBinding(node *SyncBinding) syncbindingOption {
+	return func(m *SyncBindingMutation) {
+		m.oldValue = func(context.Context) (*SyncBinding, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SyncBindingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SyncBindingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SyncBindingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SyncBindingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SyncBinding.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *SyncBindingMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *SyncBindingMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the SyncBinding entity.
+// If the SyncBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncBindingMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *SyncBindingMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SyncBindingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SyncBindingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SyncBinding entity.
+// If the SyncBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncBindingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SyncBindingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SyncBindingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SyncBindingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SyncBinding entity.
+// If the SyncBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncBindingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SyncBindingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetPlugin sets the "plugin" field.
+func (m *SyncBindingMutation) SetPlugin(s string) {
+	m.plugin = &s
+}
+
+// Plugin returns the value of the "plugin" field in the mutation.
+func (m *SyncBindingMutation) Plugin() (r string, exists bool) {
+	v := m.plugin
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlugin returns the old "plugin" field's value of the SyncBinding entity.
+// If the SyncBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncBindingMutation) OldPlugin(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlugin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlugin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlugin: %w", err)
+	}
+	return oldValue.Plugin, nil
+}
+
+// ResetPlugin resets all changes to the "plugin" field.
+func (m *SyncBindingMutation) ResetPlugin() {
+	m.plugin = nil
+}
+
+// SetSettings sets the "settings" field.
+func (m *SyncBindingMutation) SetSettings(ds []domain.SyncSetting) {
+	m.settings = &ds
+	m.appendsettings = nil
+}
+
+// Settings returns the value of the "settings" field in the mutation.
+func (m *SyncBindingMutation) Settings() (r []domain.SyncSetting, exists bool) {
+	v := m.settings
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSettings returns the old "settings" field's value of the SyncBinding entity.
+// If the SyncBinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncBindingMutation) OldSettings(ctx context.Context) (v []domain.SyncSetting, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSettings is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSettings requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSettings: %w", err)
+	}
+	return oldValue.Settings, nil
+}
+
+// AppendSettings adds ds to the "settings" field.
+func (m *SyncBindingMutation) AppendSettings(ds []domain.SyncSetting) {
+	m.appendsettings = append(m.appendsettings, ds...)
+}
+
+// AppendedSettings returns the list of values that were appended to the "settings" field in this mutation.
+func (m *SyncBindingMutation) AppendedSettings() ([]domain.SyncSetting, bool) {
+	if len(m.appendsettings) == 0 {
+		return nil, false
+	}
+	return m.appendsettings, true
+}
+
+// ClearSettings clears the value of the "settings" field.
+func (m *SyncBindingMutation) ClearSettings() {
+	m.settings = nil
+	m.appendsettings = nil
+	m.clearedFields[syncbinding.FieldSettings] = struct{}{}
+}
+
+// SettingsCleared returns if the "settings" field was cleared in this mutation.
+func (m *SyncBindingMutation) SettingsCleared() bool {
+	_, ok := m.clearedFields[syncbinding.FieldSettings]
+	return ok
+}
+
+// ResetSettings resets all changes to the "settings" field.
+func (m *SyncBindingMutation) ResetSettings() {
+	m.settings = nil
+	m.appendsettings = nil
+	delete(m.clearedFields, syncbinding.FieldSettings)
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *SyncBindingMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[syncbinding.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *SyncBindingMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *SyncBindingMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *SyncBindingMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// Where appends a list predicates to the SyncBindingMutation builder.
+func (m *SyncBindingMutation) Where(ps ...predicate.SyncBinding) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SyncBindingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SyncBindingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SyncBinding, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SyncBindingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SyncBindingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SyncBinding).
+func (m *SyncBindingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SyncBindingMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.tenant != nil {
+		fields = append(fields, syncbinding.FieldTenantID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, syncbinding.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, syncbinding.FieldUpdatedAt)
+	}
+	if m.plugin != nil {
+		fields = append(fields, syncbinding.FieldPlugin)
+	}
+	if m.settings != nil {
+		fields = append(fields, syncbinding.FieldSettings)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SyncBindingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case syncbinding.FieldTenantID:
+		return m.TenantID()
+	case syncbinding.FieldCreatedAt:
+		return m.CreatedAt()
+	case syncbinding.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case syncbinding.FieldPlugin:
+		return m.Plugin()
+	case syncbinding.FieldSettings:
+		return m.Settings()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SyncBindingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case syncbinding.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case syncbinding.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case syncbinding.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case syncbinding.FieldPlugin:
+		return m.OldPlugin(ctx)
+	case syncbinding.FieldSettings:
+		return m.OldSettings(ctx)
+	}
+	return nil, fmt.Errorf("unknown SyncBinding field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncBindingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case syncbinding.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case syncbinding.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case syncbinding.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case syncbinding.FieldPlugin:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlugin(v)
+		return nil
+	case syncbinding.FieldSettings:
+		v, ok := value.([]domain.SyncSetting)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSettings(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncBinding field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SyncBindingMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SyncBindingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncBindingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown SyncBinding numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SyncBindingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(syncbinding.FieldSettings) {
+		fields = append(fields, syncbinding.FieldSettings)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SyncBindingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SyncBindingMutation) ClearField(name string) error {
+	switch name {
+	case syncbinding.FieldSettings:
+		m.ClearSettings()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncBinding nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SyncBindingMutation) ResetField(name string) error {
+	switch name {
+	case syncbinding.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case syncbinding.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case syncbinding.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case syncbinding.FieldPlugin:
+		m.ResetPlugin()
+		return nil
+	case syncbinding.FieldSettings:
+		m.ResetSettings()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncBinding field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SyncBindingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.tenant != nil {
+		edges = append(edges, syncbinding.EdgeTenant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SyncBindingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case syncbinding.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SyncBindingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SyncBindingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SyncBindingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedtenant {
+		edges = append(edges, syncbinding.EdgeTenant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SyncBindingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case syncbinding.EdgeTenant:
+		return m.clearedtenant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SyncBindingMutation) ClearEdge(name string) error {
+	switch name {
+	case syncbinding.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncBinding unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SyncBindingMutation) ResetEdge(name string) error {
+	switch name {
+	case syncbinding.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncBinding edge %s", name)
+}
+
+// SyncRefusalMutation represents an operation that mutates the SyncRefusal nodes in the graph.
+type SyncRefusalMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	unit_id       *int
+	addunit_id    *int
+	kind          *string
+	key           *string
+	field         *string
+	reason        *string
+	clearedFields map[string]struct{}
+	tenant        *int
+	clearedtenant bool
+	run           *int
+	clearedrun    bool
+	done          bool
+	oldValue      func(context.Context) (*SyncRefusal, error)
+	predicates    []predicate.SyncRefusal
+}
+
+var _ ent.Mutation = (*SyncRefusalMutation)(nil)
+
+// syncrefusalOption allows management of the mutation configuration using functional options.
+type syncrefusalOption func(*SyncRefusalMutation)
+
+// newSyncRefusalMutation creates new mutation for the SyncRefusal entity.
+func newSyncRefusalMutation(c config, op Op, opts ...syncrefusalOption) *SyncRefusalMutation {
+	m := &SyncRefusalMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSyncRefusal,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSyncRefusalID sets the ID field of the mutation.
+func withSyncRefusalID(id int) syncrefusalOption {
+	return func(m *SyncRefusalMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SyncRefusal
+		)
+		m.oldValue = func(ctx context.Context) (*SyncRefusal, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SyncRefusal.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSyncRefusal sets the old SyncRefusal of the mutation.
+func withSyncRefusal(node *SyncRefusal) syncrefusalOption {
+	return func(m *SyncRefusalMutation) {
+		m.oldValue = func(context.Context) (*SyncRefusal, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SyncRefusalMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SyncRefusalMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SyncRefusalMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SyncRefusalMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SyncRefusal.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *SyncRefusalMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *SyncRefusalMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *SyncRefusalMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetRunID sets the "run_id" field.
+func (m *SyncRefusalMutation) SetRunID(i int) {
+	m.run = &i
+}
+
+// RunID returns the value of the "run_id" field in the mutation.
+func (m *SyncRefusalMutation) RunID() (r int, exists bool) {
+	v := m.run
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRunID returns the old "run_id" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldRunID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRunID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRunID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRunID: %w", err)
+	}
+	return oldValue.RunID, nil
+}
+
+// ResetRunID resets all changes to the "run_id" field.
+func (m *SyncRefusalMutation) ResetRunID() {
+	m.run = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *SyncRefusalMutation) SetUnitID(i int) {
+	m.unit_id = &i
+	m.addunit_id = nil
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *SyncRefusalMutation) UnitID() (r int, exists bool) {
+	v := m.unit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldUnitID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// AddUnitID adds i to the "unit_id" field.
+func (m *SyncRefusalMutation) AddUnitID(i int) {
+	if m.addunit_id != nil {
+		*m.addunit_id += i
+	} else {
+		m.addunit_id = &i
+	}
+}
+
+// AddedUnitID returns the value that was added to the "unit_id" field in this mutation.
+func (m *SyncRefusalMutation) AddedUnitID() (r int, exists bool) {
+	v := m.addunit_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUnitID clears the value of the "unit_id" field.
+func (m *SyncRefusalMutation) ClearUnitID() {
+	m.unit_id = nil
+	m.addunit_id = nil
+	m.clearedFields[syncrefusal.FieldUnitID] = struct{}{}
+}
+
+// UnitIDCleared returns if the "unit_id" field was cleared in this mutation.
+func (m *SyncRefusalMutation) UnitIDCleared() bool {
+	_, ok := m.clearedFields[syncrefusal.FieldUnitID]
+	return ok
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *SyncRefusalMutation) ResetUnitID() {
+	m.unit_id = nil
+	m.addunit_id = nil
+	delete(m.clearedFields, syncrefusal.FieldUnitID)
+}
+
+// SetKind sets the "kind" field.
+func (m *SyncRefusalMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *SyncRefusalMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *SyncRefusalMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetKey sets the "key" field.
+func (m *SyncRefusalMutation) SetKey(s string) {
+	m.key = &s
+}
+
+// Key returns the value of the "key" field in the mutation.
+func (m *SyncRefusalMutation) Key() (r string, exists bool) {
+	v := m.key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKey returns the old "key" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKey: %w", err)
+	}
+	return oldValue.Key, nil
+}
+
+// ResetKey resets all changes to the "key" field.
+func (m *SyncRefusalMutation) ResetKey() {
+	m.key = nil
+}
+
+// SetFieldField sets the "field" field.
+func (m *SyncRefusalMutation) SetFieldField(s string) {
+	m.field = &s
+}
+
+// GetField returns the value of the "field" field in the mutation.
+func (m *SyncRefusalMutation) GetField() (r string, exists bool) {
+	v := m.field
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// GetOldField returns the old "field" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) GetOldField(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("GetOldField is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("GetOldField requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for GetOldField: %w", err)
+	}
+	return oldValue.Field, nil
+}
+
+// ResetFieldField resets all changes to the "field" field.
+func (m *SyncRefusalMutation) ResetFieldField() {
+	m.field = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *SyncRefusalMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *SyncRefusalMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *SyncRefusalMutation) ResetReason() {
+	m.reason = nil
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *SyncRefusalMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[syncrefusal.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *SyncRefusalMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *SyncRefusalMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *SyncRefusalMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearRun clears the "run" edge to the SyncRun entity.
+func (m *SyncRefusalMutation) ClearRun() {
+	m.clearedrun = true
+	m.clearedFields[syncrefusal.FieldRunID] = struct{}{}
+}
+
+// RunCleared reports if the "run" edge to the SyncRun entity was cleared.
+func (m *SyncRefusalMutation) RunCleared() bool {
+	return m.clearedrun
+}
+
+// RunIDs returns the "run" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RunID instead. It exists only for internal usage by the builders.
+func (m *SyncRefusalMutation) RunIDs() (ids []int) {
+	if id := m.run; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRun resets all changes to the "run" edge.
+func (m *SyncRefusalMutation) ResetRun() {
+	m.run = nil
+	m.clearedrun = false
+}
+
+// Where appends a list predicates to the SyncRefusalMutation builder.
+func (m *SyncRefusalMutation) Where(ps ...predicate.SyncRefusal) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SyncRefusalMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SyncRefusalMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SyncRefusal, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SyncRefusalMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SyncRefusalMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SyncRefusal).
+func (m *SyncRefusalMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SyncRefusalMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.tenant != nil {
+		fields = append(fields, syncrefusal.FieldTenantID)
+	}
+	if m.run != nil {
+		fields = append(fields, syncrefusal.FieldRunID)
+	}
+	if m.unit_id != nil {
+		fields = append(fields, syncrefusal.FieldUnitID)
+	}
+	if m.kind != nil {
+		fields = append(fields, syncrefusal.FieldKind)
+	}
+	if m.key != nil {
+		fields = append(fields, syncrefusal.FieldKey)
+	}
+	if m.field != nil {
+		fields = append(fields, syncrefusal.FieldField)
+	}
+	if m.reason != nil {
+		fields = append(fields, syncrefusal.FieldReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SyncRefusalMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case syncrefusal.FieldTenantID:
+		return m.TenantID()
+	case syncrefusal.FieldRunID:
+		return m.RunID()
+	case syncrefusal.FieldUnitID:
+		return m.UnitID()
+	case syncrefusal.FieldKind:
+		return m.Kind()
+	case syncrefusal.FieldKey:
+		return m.Key()
+	case syncrefusal.FieldField:
+		return m.GetField()
+	case syncrefusal.FieldReason:
+		return m.Reason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SyncRefusalMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case syncrefusal.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case syncrefusal.FieldRunID:
+		return m.OldRunID(ctx)
+	case syncrefusal.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case syncrefusal.FieldKind:
+		return m.OldKind(ctx)
+	case syncrefusal.FieldKey:
+		return m.OldKey(ctx)
+	case syncrefusal.FieldField:
+		return m.GetOldField(ctx)
+	case syncrefusal.FieldReason:
+		return m.OldReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown SyncRefusal field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncRefusalMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case syncrefusal.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case syncrefusal.FieldRunID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRunID(v)
+		return nil
+	case syncrefusal.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case syncrefusal.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case syncrefusal.FieldKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKey(v)
+		return nil
+	case syncrefusal.FieldField:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFieldField(v)
+		return nil
+	case syncrefusal.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRefusal field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SyncRefusalMutation) AddedFields() []string {
+	var fields []string
+	if m.addunit_id != nil {
+		fields = append(fields, syncrefusal.FieldUnitID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SyncRefusalMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case syncrefusal.FieldUnitID:
+		return m.AddedUnitID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncRefusalMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case syncrefusal.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnitID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRefusal numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SyncRefusalMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(syncrefusal.FieldUnitID) {
+		fields = append(fields, syncrefusal.FieldUnitID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SyncRefusalMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SyncRefusalMutation) ClearField(name string) error {
+	switch name {
+	case syncrefusal.FieldUnitID:
+		m.ClearUnitID()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRefusal nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SyncRefusalMutation) ResetField(name string) error {
+	switch name {
+	case syncrefusal.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case syncrefusal.FieldRunID:
+		m.ResetRunID()
+		return nil
+	case syncrefusal.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case syncrefusal.FieldKind:
+		m.ResetKind()
+		return nil
+	case syncrefusal.FieldKey:
+		m.ResetKey()
+		return nil
+	case syncrefusal.FieldField:
+		m.ResetFieldField()
+		return nil
+	case syncrefusal.FieldReason:
+		m.ResetReason()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRefusal field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SyncRefusalMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.tenant != nil {
+		edges = append(edges, syncrefusal.EdgeTenant)
+	}
+	if m.run != nil {
+		edges = append(edges, syncrefusal.EdgeRun)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SyncRefusalMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case syncrefusal.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case syncrefusal.EdgeRun:
+		if id := m.run; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SyncRefusalMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SyncRefusalMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SyncRefusalMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtenant {
+		edges = append(edges, syncrefusal.EdgeTenant)
+	}
+	if m.clearedrun {
+		edges = append(edges, syncrefusal.EdgeRun)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SyncRefusalMutation) EdgeCleared(name string) bool {
+	switch name {
+	case syncrefusal.EdgeTenant:
+		return m.clearedtenant
+	case syncrefusal.EdgeRun:
+		return m.clearedrun
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SyncRefusalMutation) ClearEdge(name string) error {
+	switch name {
+	case syncrefusal.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case syncrefusal.EdgeRun:
+		m.ClearRun()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRefusal unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SyncRefusalMutation) ResetEdge(name string) error {
+	switch name {
+	case syncrefusal.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case syncrefusal.EdgeRun:
+		m.ResetRun()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRefusal edge %s", name)
+}
+
+// SyncRunMutation represents an operation that mutates the SyncRun nodes in the graph.
+type SyncRunMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	scope           *syncrun.Scope
+	part            *syncrun.Part
+	year            *int
+	addyear         *int
+	plugin          *string
+	user_id         *int
+	adduser_id      *int
+	username        *string
+	started_at      *time.Time
+	finished_at     *time.Time
+	status          *syncrun.Status
+	failure_code    *string
+	failure         *string
+	counts          *domain.SyncTotals
+	clearedFields   map[string]struct{}
+	tenant          *int
+	clearedtenant   bool
+	unit            *int
+	clearedunit     bool
+	refusals        map[int]struct{}
+	removedrefusals map[int]struct{}
+	clearedrefusals bool
+	done            bool
+	oldValue        func(context.Context) (*SyncRun, error)
+	predicates      []predicate.SyncRun
+}
+
+var _ ent.Mutation = (*SyncRunMutation)(nil)
+
+// syncrunOption allows management of the mutation configuration using functional options.
+type syncrunOption func(*SyncRunMutation)
+
+// newSyncRunMutation creates new mutation for the SyncRun entity.
+func newSyncRunMutation(c config, op Op, opts ...syncrunOption) *SyncRunMutation {
+	m := &SyncRunMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSyncRun,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSyncRunID sets the ID field of the mutation.
+func withSyncRunID(id int) syncrunOption {
+	return func(m *SyncRunMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SyncRun
+		)
+		m.oldValue = func(ctx context.Context) (*SyncRun, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SyncRun.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSyncRun sets the old SyncRun of the mutation.
+func withSyncRun(node *SyncRun) syncrunOption {
+	return func(m *SyncRunMutation) {
+		m.oldValue = func(context.Context) (*SyncRun, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SyncRunMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SyncRunMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SyncRunMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SyncRunMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SyncRun.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *SyncRunMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *SyncRunMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *SyncRunMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *SyncRunMutation) SetUnitID(i int) {
+	m.unit = &i
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *SyncRunMutation) UnitID() (r int, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldUnitID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ClearUnitID clears the value of the "unit_id" field.
+func (m *SyncRunMutation) ClearUnitID() {
+	m.unit = nil
+	m.clearedFields[syncrun.FieldUnitID] = struct{}{}
+}
+
+// UnitIDCleared returns if the "unit_id" field was cleared in this mutation.
+func (m *SyncRunMutation) UnitIDCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldUnitID]
+	return ok
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *SyncRunMutation) ResetUnitID() {
+	m.unit = nil
+	delete(m.clearedFields, syncrun.FieldUnitID)
+}
+
+// SetScope sets the "scope" field.
+func (m *SyncRunMutation) SetScope(s syncrun.Scope) {
+	m.scope = &s
+}
+
+// Scope returns the value of the "scope" field in the mutation.
+func (m *SyncRunMutation) Scope() (r syncrun.Scope, exists bool) {
+	v := m.scope
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldScope returns the old "scope" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldScope(ctx context.Context) (v syncrun.Scope, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldScope is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldScope requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldScope: %w", err)
+	}
+	return oldValue.Scope, nil
+}
+
+// ResetScope resets all changes to the "scope" field.
+func (m *SyncRunMutation) ResetScope() {
+	m.scope = nil
+}
+
+// SetPart sets the "part" field.
+func (m *SyncRunMutation) SetPart(s syncrun.Part) {
+	m.part = &s
+}
+
+// Part returns the value of the "part" field in the mutation.
+func (m *SyncRunMutation) Part() (r syncrun.Part, exists bool) {
+	v := m.part
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPart returns the old "part" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldPart(ctx context.Context) (v syncrun.Part, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPart is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPart requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPart: %w", err)
+	}
+	return oldValue.Part, nil
+}
+
+// ResetPart resets all changes to the "part" field.
+func (m *SyncRunMutation) ResetPart() {
+	m.part = nil
+}
+
+// SetYear sets the "year" field.
+func (m *SyncRunMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *SyncRunMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *SyncRunMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *SyncRunMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *SyncRunMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetPlugin sets the "plugin" field.
+func (m *SyncRunMutation) SetPlugin(s string) {
+	m.plugin = &s
+}
+
+// Plugin returns the value of the "plugin" field in the mutation.
+func (m *SyncRunMutation) Plugin() (r string, exists bool) {
+	v := m.plugin
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlugin returns the old "plugin" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldPlugin(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlugin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlugin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlugin: %w", err)
+	}
+	return oldValue.Plugin, nil
+}
+
+// ResetPlugin resets all changes to the "plugin" field.
+func (m *SyncRunMutation) ResetPlugin() {
+	m.plugin = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *SyncRunMutation) SetUserID(i int) {
+	m.user_id = &i
+	m.adduser_id = nil
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *SyncRunMutation) UserID() (r int, exists bool) {
+	v := m.user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldUserID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// AddUserID adds i to the "user_id" field.
+func (m *SyncRunMutation) AddUserID(i int) {
+	if m.adduser_id != nil {
+		*m.adduser_id += i
+	} else {
+		m.adduser_id = &i
+	}
+}
+
+// AddedUserID returns the value that was added to the "user_id" field in this mutation.
+func (m *SyncRunMutation) AddedUserID() (r int, exists bool) {
+	v := m.adduser_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUserID clears the value of the "user_id" field.
+func (m *SyncRunMutation) ClearUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+	m.clearedFields[syncrun.FieldUserID] = struct{}{}
+}
+
+// UserIDCleared returns if the "user_id" field was cleared in this mutation.
+func (m *SyncRunMutation) UserIDCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldUserID]
+	return ok
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *SyncRunMutation) ResetUserID() {
+	m.user_id = nil
+	m.adduser_id = nil
+	delete(m.clearedFields, syncrun.FieldUserID)
+}
+
+// SetUsername sets the "username" field.
+func (m *SyncRunMutation) SetUsername(s string) {
+	m.username = &s
+}
+
+// Username returns the value of the "username" field in the mutation.
+func (m *SyncRunMutation) Username() (r string, exists bool) {
+	v := m.username
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsername returns the old "username" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldUsername(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsername is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsername requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsername: %w", err)
+	}
+	return oldValue.Username, nil
+}
+
+// ClearUsername clears the value of the "username" field.
+func (m *SyncRunMutation) ClearUsername() {
+	m.username = nil
+	m.clearedFields[syncrun.FieldUsername] = struct{}{}
+}
+
+// UsernameCleared returns if the "username" field was cleared in this mutation.
+func (m *SyncRunMutation) UsernameCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldUsername]
+	return ok
+}
+
+// ResetUsername resets all changes to the "username" field.
+func (m *SyncRunMutation) ResetUsername() {
+	m.username = nil
+	delete(m.clearedFields, syncrun.FieldUsername)
+}
+
+// SetStartedAt sets the "started_at" field.
+func (m *SyncRunMutation) SetStartedAt(t time.Time) {
+	m.started_at = &t
+}
+
+// StartedAt returns the value of the "started_at" field in the mutation.
+func (m *SyncRunMutation) StartedAt() (r time.Time, exists bool) {
+	v := m.started_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartedAt returns the old "started_at" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldStartedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartedAt: %w", err)
+	}
+	return oldValue.StartedAt, nil
+}
+
+// ResetStartedAt resets all changes to the "started_at" field.
+func (m *SyncRunMutation) ResetStartedAt() {
+	m.started_at = nil
+}
+
+// SetFinishedAt sets the "finished_at" field.
+func (m *SyncRunMutation) SetFinishedAt(t time.Time) {
+	m.finished_at = &t
+}
+
+// FinishedAt returns the value of the "finished_at" field in the mutation.
+func (m *SyncRunMutation) FinishedAt() (r time.Time, exists bool) {
+	v := m.finished_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFinishedAt returns the old "finished_at" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldFinishedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFinishedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFinishedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFinishedAt: %w", err)
+	}
+	return oldValue.FinishedAt, nil
+}
+
+// ClearFinishedAt clears the value of the "finished_at" field.
+func (m *SyncRunMutation) ClearFinishedAt() {
+	m.finished_at = nil
+	m.clearedFields[syncrun.FieldFinishedAt] = struct{}{}
+}
+
+// FinishedAtCleared returns if the "finished_at" field was cleared in this mutation.
+func (m *SyncRunMutation) FinishedAtCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldFinishedAt]
+	return ok
+}
+
+// ResetFinishedAt resets all changes to the "finished_at" field.
+func (m *SyncRunMutation) ResetFinishedAt() {
+	m.finished_at = nil
+	delete(m.clearedFields, syncrun.FieldFinishedAt)
+}
+
+// SetStatus sets the "status" field.
+func (m *SyncRunMutation) SetStatus(s syncrun.Status) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *SyncRunMutation) Status() (r syncrun.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldStatus(ctx context.Context) (v syncrun.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *SyncRunMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetFailureCode sets the "failure_code" field.
+func (m *SyncRunMutation) SetFailureCode(s string) {
+	m.failure_code = &s
+}
+
+// FailureCode returns the value of the "failure_code" field in the mutation.
+func (m *SyncRunMutation) FailureCode() (r string, exists bool) {
+	v := m.failure_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailureCode returns the old "failure_code" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldFailureCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailureCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailureCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailureCode: %w", err)
+	}
+	return oldValue.FailureCode, nil
+}
+
+// ClearFailureCode clears the value of the "failure_code" field.
+func (m *SyncRunMutation) ClearFailureCode() {
+	m.failure_code = nil
+	m.clearedFields[syncrun.FieldFailureCode] = struct{}{}
+}
+
+// FailureCodeCleared returns if the "failure_code" field was cleared in this mutation.
+func (m *SyncRunMutation) FailureCodeCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldFailureCode]
+	return ok
+}
+
+// ResetFailureCode resets all changes to the "failure_code" field.
+func (m *SyncRunMutation) ResetFailureCode() {
+	m.failure_code = nil
+	delete(m.clearedFields, syncrun.FieldFailureCode)
+}
+
+// SetFailure sets the "failure" field.
+func (m *SyncRunMutation) SetFailure(s string) {
+	m.failure = &s
+}
+
+// Failure returns the value of the "failure" field in the mutation.
+func (m *SyncRunMutation) Failure() (r string, exists bool) {
+	v := m.failure
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailure returns the old "failure" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldFailure(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailure is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailure requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailure: %w", err)
+	}
+	return oldValue.Failure, nil
+}
+
+// ClearFailure clears the value of the "failure" field.
+func (m *SyncRunMutation) ClearFailure() {
+	m.failure = nil
+	m.clearedFields[syncrun.FieldFailure] = struct{}{}
+}
+
+// FailureCleared returns if the "failure" field was cleared in this mutation.
+func (m *SyncRunMutation) FailureCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldFailure]
+	return ok
+}
+
+// ResetFailure resets all changes to the "failure" field.
+func (m *SyncRunMutation) ResetFailure() {
+	m.failure = nil
+	delete(m.clearedFields, syncrun.FieldFailure)
+}
+
+// SetCounts sets the "counts" field.
+func (m *SyncRunMutation) SetCounts(dt domain.SyncTotals) {
+	m.counts = &dt
+}
+
+// Counts returns the value of the "counts" field in the mutation.
+func (m *SyncRunMutation) Counts() (r domain.SyncTotals, exists bool) {
+	v := m.counts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCounts returns the old "counts" field's value of the SyncRun entity.
+// If the SyncRun object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRunMutation) OldCounts(ctx context.Context) (v domain.SyncTotals, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCounts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCounts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCounts: %w", err)
+	}
+	return oldValue.Counts, nil
+}
+
+// ClearCounts clears the value of the "counts" field.
+func (m *SyncRunMutation) ClearCounts() {
+	m.counts = nil
+	m.clearedFields[syncrun.FieldCounts] = struct{}{}
+}
+
+// CountsCleared returns if the "counts" field was cleared in this mutation.
+func (m *SyncRunMutation) CountsCleared() bool {
+	_, ok := m.clearedFields[syncrun.FieldCounts]
+	return ok
+}
+
+// ResetCounts resets all changes to the "counts" field.
+func (m *SyncRunMutation) ResetCounts() {
+	m.counts = nil
+	delete(m.clearedFields, syncrun.FieldCounts)
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *SyncRunMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[syncrun.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *SyncRunMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *SyncRunMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *SyncRunMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (m *SyncRunMutation) ClearUnit() {
+	m.clearedunit = true
+	m.clearedFields[syncrun.FieldUnitID] = struct{}{}
+}
+
+// UnitCleared reports if the "unit" edge to the Unit entity was cleared.
+func (m *SyncRunMutation) UnitCleared() bool {
+	return m.UnitIDCleared() || m.clearedunit
+}
+
+// UnitIDs returns the "unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitID instead. It exists only for internal usage by the builders.
+func (m *SyncRunMutation) UnitIDs() (ids []int) {
+	if id := m.unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnit resets all changes to the "unit" edge.
+func (m *SyncRunMutation) ResetUnit() {
+	m.unit = nil
+	m.clearedunit = false
+}
+
+// AddRefusalIDs adds the "refusals" edge to the SyncRefusal entity by ids.
+func (m *SyncRunMutation) AddRefusalIDs(ids ...int) {
+	if m.refusals == nil {
+		m.refusals = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.refusals[ids[i]] = struct{}{}
+	}
+}
+
+// ClearRefusals clears the "refusals" edge to the SyncRefusal entity.
+func (m *SyncRunMutation) ClearRefusals() {
+	m.clearedrefusals = true
+}
+
+// RefusalsCleared reports if the "refusals" edge to the SyncRefusal entity was cleared.
+func (m *SyncRunMutation) RefusalsCleared() bool {
+	return m.clearedrefusals
+}
+
+// RemoveRefusalIDs removes the "refusals" edge to the SyncRefusal entity by IDs.
+func (m *SyncRunMutation) RemoveRefusalIDs(ids ...int) {
+	if m.removedrefusals == nil {
+		m.removedrefusals = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.refusals, ids[i])
+		m.removedrefusals[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedRefusals returns the removed IDs of the "refusals" edge to the SyncRefusal entity.
+func (m *SyncRunMutation) RemovedRefusalsIDs() (ids []int) {
+	for id := range m.removedrefusals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// RefusalsIDs returns the "refusals" edge IDs in the mutation.
+func (m *SyncRunMutation) RefusalsIDs() (ids []int) {
+	for id := range m.refusals {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetRefusals resets all changes to the "refusals" edge.
+func (m *SyncRunMutation) ResetRefusals() {
+	m.refusals = nil
+	m.clearedrefusals = false
+	m.removedrefusals = nil
+}
+
+// Where appends a list predicates to the SyncRunMutation builder.
+func (m *SyncRunMutation) Where(ps ...predicate.SyncRun) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SyncRunMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SyncRunMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SyncRun, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SyncRunMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SyncRunMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SyncRun).
+func (m *SyncRunMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SyncRunMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.tenant != nil {
+		fields = append(fields, syncrun.FieldTenantID)
+	}
+	if m.unit != nil {
+		fields = append(fields, syncrun.FieldUnitID)
+	}
+	if m.scope != nil {
+		fields = append(fields, syncrun.FieldScope)
+	}
+	if m.part != nil {
+		fields = append(fields, syncrun.FieldPart)
+	}
+	if m.year != nil {
+		fields = append(fields, syncrun.FieldYear)
+	}
+	if m.plugin != nil {
+		fields = append(fields, syncrun.FieldPlugin)
+	}
+	if m.user_id != nil {
+		fields = append(fields, syncrun.FieldUserID)
+	}
+	if m.username != nil {
+		fields = append(fields, syncrun.FieldUsername)
+	}
+	if m.started_at != nil {
+		fields = append(fields, syncrun.FieldStartedAt)
+	}
+	if m.finished_at != nil {
+		fields = append(fields, syncrun.FieldFinishedAt)
+	}
+	if m.status != nil {
+		fields = append(fields, syncrun.FieldStatus)
+	}
+	if m.failure_code != nil {
+		fields = append(fields, syncrun.FieldFailureCode)
+	}
+	if m.failure != nil {
+		fields = append(fields, syncrun.FieldFailure)
+	}
+	if m.counts != nil {
+		fields = append(fields, syncrun.FieldCounts)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SyncRunMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case syncrun.FieldTenantID:
+		return m.TenantID()
+	case syncrun.FieldUnitID:
+		return m.UnitID()
+	case syncrun.FieldScope:
+		return m.Scope()
+	case syncrun.FieldPart:
+		return m.Part()
+	case syncrun.FieldYear:
+		return m.Year()
+	case syncrun.FieldPlugin:
+		return m.Plugin()
+	case syncrun.FieldUserID:
+		return m.UserID()
+	case syncrun.FieldUsername:
+		return m.Username()
+	case syncrun.FieldStartedAt:
+		return m.StartedAt()
+	case syncrun.FieldFinishedAt:
+		return m.FinishedAt()
+	case syncrun.FieldStatus:
+		return m.Status()
+	case syncrun.FieldFailureCode:
+		return m.FailureCode()
+	case syncrun.FieldFailure:
+		return m.Failure()
+	case syncrun.FieldCounts:
+		return m.Counts()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SyncRunMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case syncrun.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case syncrun.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case syncrun.FieldScope:
+		return m.OldScope(ctx)
+	case syncrun.FieldPart:
+		return m.OldPart(ctx)
+	case syncrun.FieldYear:
+		return m.OldYear(ctx)
+	case syncrun.FieldPlugin:
+		return m.OldPlugin(ctx)
+	case syncrun.FieldUserID:
+		return m.OldUserID(ctx)
+	case syncrun.FieldUsername:
+		return m.OldUsername(ctx)
+	case syncrun.FieldStartedAt:
+		return m.OldStartedAt(ctx)
+	case syncrun.FieldFinishedAt:
+		return m.OldFinishedAt(ctx)
+	case syncrun.FieldStatus:
+		return m.OldStatus(ctx)
+	case syncrun.FieldFailureCode:
+		return m.OldFailureCode(ctx)
+	case syncrun.FieldFailure:
+		return m.OldFailure(ctx)
+	case syncrun.FieldCounts:
+		return m.OldCounts(ctx)
+	}
+	return nil, fmt.Errorf("unknown SyncRun field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncRunMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case syncrun.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case syncrun.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case syncrun.FieldScope:
+		v, ok := value.(syncrun.Scope)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetScope(v)
+		return nil
+	case syncrun.FieldPart:
+		v, ok := value.(syncrun.Part)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPart(v)
+		return nil
+	case syncrun.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case syncrun.FieldPlugin:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlugin(v)
+		return nil
+	case syncrun.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case syncrun.FieldUsername:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsername(v)
+		return nil
+	case syncrun.FieldStartedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartedAt(v)
+		return nil
+	case syncrun.FieldFinishedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFinishedAt(v)
+		return nil
+	case syncrun.FieldStatus:
+		v, ok := value.(syncrun.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case syncrun.FieldFailureCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailureCode(v)
+		return nil
+	case syncrun.FieldFailure:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailure(v)
+		return nil
+	case syncrun.FieldCounts:
+		v, ok := value.(domain.SyncTotals)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCounts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SyncRunMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, syncrun.FieldYear)
+	}
+	if m.adduser_id != nil {
+		fields = append(fields, syncrun.FieldUserID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SyncRunMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case syncrun.FieldYear:
+		return m.AddedYear()
+	case syncrun.FieldUserID:
+		return m.AddedUserID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SyncRunMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case syncrun.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case syncrun.FieldUserID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SyncRunMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(syncrun.FieldUnitID) {
+		fields = append(fields, syncrun.FieldUnitID)
+	}
+	if m.FieldCleared(syncrun.FieldUserID) {
+		fields = append(fields, syncrun.FieldUserID)
+	}
+	if m.FieldCleared(syncrun.FieldUsername) {
+		fields = append(fields, syncrun.FieldUsername)
+	}
+	if m.FieldCleared(syncrun.FieldFinishedAt) {
+		fields = append(fields, syncrun.FieldFinishedAt)
+	}
+	if m.FieldCleared(syncrun.FieldFailureCode) {
+		fields = append(fields, syncrun.FieldFailureCode)
+	}
+	if m.FieldCleared(syncrun.FieldFailure) {
+		fields = append(fields, syncrun.FieldFailure)
+	}
+	if m.FieldCleared(syncrun.FieldCounts) {
+		fields = append(fields, syncrun.FieldCounts)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SyncRunMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SyncRunMutation) ClearField(name string) error {
+	switch name {
+	case syncrun.FieldUnitID:
+		m.ClearUnitID()
+		return nil
+	case syncrun.FieldUserID:
+		m.ClearUserID()
+		return nil
+	case syncrun.FieldUsername:
+		m.ClearUsername()
+		return nil
+	case syncrun.FieldFinishedAt:
+		m.ClearFinishedAt()
+		return nil
+	case syncrun.FieldFailureCode:
+		m.ClearFailureCode()
+		return nil
+	case syncrun.FieldFailure:
+		m.ClearFailure()
+		return nil
+	case syncrun.FieldCounts:
+		m.ClearCounts()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SyncRunMutation) ResetField(name string) error {
+	switch name {
+	case syncrun.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case syncrun.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case syncrun.FieldScope:
+		m.ResetScope()
+		return nil
+	case syncrun.FieldPart:
+		m.ResetPart()
+		return nil
+	case syncrun.FieldYear:
+		m.ResetYear()
+		return nil
+	case syncrun.FieldPlugin:
+		m.ResetPlugin()
+		return nil
+	case syncrun.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case syncrun.FieldUsername:
+		m.ResetUsername()
+		return nil
+	case syncrun.FieldStartedAt:
+		m.ResetStartedAt()
+		return nil
+	case syncrun.FieldFinishedAt:
+		m.ResetFinishedAt()
+		return nil
+	case syncrun.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case syncrun.FieldFailureCode:
+		m.ResetFailureCode()
+		return nil
+	case syncrun.FieldFailure:
+		m.ResetFailure()
+		return nil
+	case syncrun.FieldCounts:
+		m.ResetCounts()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SyncRunMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.tenant != nil {
+		edges = append(edges, syncrun.EdgeTenant)
+	}
+	if m.unit != nil {
+		edges = append(edges, syncrun.EdgeUnit)
+	}
+	if m.refusals != nil {
+		edges = append(edges, syncrun.EdgeRefusals)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SyncRunMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case syncrun.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case syncrun.EdgeUnit:
+		if id := m.unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case syncrun.EdgeRefusals:
+		ids := make([]ent.Value, 0, len(m.refusals))
+		for id := range m.refusals {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SyncRunMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedrefusals != nil {
+		edges = append(edges, syncrun.EdgeRefusals)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SyncRunMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case syncrun.EdgeRefusals:
+		ids := make([]ent.Value, 0, len(m.removedrefusals))
+		for id := range m.removedrefusals {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SyncRunMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedtenant {
+		edges = append(edges, syncrun.EdgeTenant)
+	}
+	if m.clearedunit {
+		edges = append(edges, syncrun.EdgeUnit)
+	}
+	if m.clearedrefusals {
+		edges = append(edges, syncrun.EdgeRefusals)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SyncRunMutation) EdgeCleared(name string) bool {
+	switch name {
+	case syncrun.EdgeTenant:
+		return m.clearedtenant
+	case syncrun.EdgeUnit:
+		return m.clearedunit
+	case syncrun.EdgeRefusals:
+		return m.clearedrefusals
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SyncRunMutation) ClearEdge(name string) error {
+	switch name {
+	case syncrun.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case syncrun.EdgeUnit:
+		m.ClearUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SyncRunMutation) ResetEdge(name string) error {
+	switch name {
+	case syncrun.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case syncrun.EdgeUnit:
+		m.ResetUnit()
+		return nil
+	case syncrun.EdgeRefusals:
+		m.ResetRefusals()
+		return nil
+	}
+	return fmt.Errorf("unknown SyncRun edge %s", name)
+}
+
 // TenantMutation represents an operation that mutates the Tenant nodes in the graph.
 type TenantMutation struct {
 	config
@@ -11276,6 +18252,2586 @@ func (m *TenantMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *TenantMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Tenant edge %s", name)
+}
+
+// TitleApplicationMutation represents an operation that mutates the TitleApplication nodes in the graph.
+type TitleApplicationMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	kind               *titleapplication.Kind
+	year               *int
+	addyear            *int
+	status             *domain.Status
+	stage              *domain.Role
+	version            *int
+	addversion         *int
+	open               *bool
+	seat               *bool
+	series             *string
+	target_grade       *domain.Grade
+	target_title       *string
+	channel            *domain.Channel
+	exceptional        *bool
+	recommenders       *[]domain.Recommender
+	appendrecommenders []domain.Recommender
+	person_name        *string
+	education          *string
+	degree             *string
+	graduation_date    *time.Time
+	title_series       *string
+	title_name         *string
+	title_grade        *domain.Grade
+	title_date         *time.Time
+	post_level         *int
+	addpost_level      *int
+	overseas           *bool
+	postdoctoral       *bool
+	created_by         *int
+	addcreated_by      *int
+	submitted_at       *time.Time
+	clearedFields      map[string]struct{}
+	tenant             *int
+	clearedtenant      bool
+	unit               *int
+	clearedunit        bool
+	person             *int
+	clearedperson      bool
+	events             map[int]struct{}
+	removedevents      map[int]struct{}
+	clearedevents      bool
+	done               bool
+	oldValue           func(context.Context) (*TitleApplication, error)
+	predicates         []predicate.TitleApplication
+}
+
+var _ ent.Mutation = (*TitleApplicationMutation)(nil)
+
+// titleapplicationOption allows management of the mutation configuration using functional options.
+type titleapplicationOption func(*TitleApplicationMutation)
+
+// newTitleApplicationMutation creates new mutation for the TitleApplication entity.
+func newTitleApplicationMutation(c config, op Op, opts ...titleapplicationOption) *TitleApplicationMutation {
+	m := &TitleApplicationMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTitleApplication,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTitleApplicationID sets the ID field of the mutation.
+func withTitleApplicationID(id int) titleapplicationOption {
+	return func(m *TitleApplicationMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TitleApplication
+		)
+		m.oldValue = func(ctx context.Context) (*TitleApplication, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TitleApplication.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTitleApplication sets the old TitleApplication of the mutation.
+func withTitleApplication(node *TitleApplication) titleapplicationOption {
+	return func(m *TitleApplicationMutation) {
+		m.oldValue = func(context.Context) (*TitleApplication, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TitleApplicationMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TitleApplicationMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TitleApplicationMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TitleApplicationMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TitleApplication.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *TitleApplicationMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *TitleApplicationMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *TitleApplicationMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *TitleApplicationMutation) SetUnitID(i int) {
+	m.unit = &i
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *TitleApplicationMutation) UnitID() (r int, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *TitleApplicationMutation) ResetUnitID() {
+	m.unit = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TitleApplicationMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TitleApplicationMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TitleApplicationMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TitleApplicationMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TitleApplicationMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TitleApplicationMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *TitleApplicationMutation) SetKind(t titleapplication.Kind) {
+	m.kind = &t
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *TitleApplicationMutation) Kind() (r titleapplication.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldKind(ctx context.Context) (v titleapplication.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *TitleApplicationMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetYear sets the "year" field.
+func (m *TitleApplicationMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *TitleApplicationMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *TitleApplicationMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *TitleApplicationMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *TitleApplicationMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetPersonID sets the "person_id" field.
+func (m *TitleApplicationMutation) SetPersonID(i int) {
+	m.person = &i
+}
+
+// PersonID returns the value of the "person_id" field in the mutation.
+func (m *TitleApplicationMutation) PersonID() (r int, exists bool) {
+	v := m.person
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonID returns the old "person_id" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldPersonID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonID: %w", err)
+	}
+	return oldValue.PersonID, nil
+}
+
+// ResetPersonID resets all changes to the "person_id" field.
+func (m *TitleApplicationMutation) ResetPersonID() {
+	m.person = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *TitleApplicationMutation) SetStatus(d domain.Status) {
+	m.status = &d
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *TitleApplicationMutation) Status() (r domain.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldStatus(ctx context.Context) (v domain.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *TitleApplicationMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetStage sets the "stage" field.
+func (m *TitleApplicationMutation) SetStage(d domain.Role) {
+	m.stage = &d
+}
+
+// Stage returns the value of the "stage" field in the mutation.
+func (m *TitleApplicationMutation) Stage() (r domain.Role, exists bool) {
+	v := m.stage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStage returns the old "stage" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldStage(ctx context.Context) (v *domain.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStage: %w", err)
+	}
+	return oldValue.Stage, nil
+}
+
+// ClearStage clears the value of the "stage" field.
+func (m *TitleApplicationMutation) ClearStage() {
+	m.stage = nil
+	m.clearedFields[titleapplication.FieldStage] = struct{}{}
+}
+
+// StageCleared returns if the "stage" field was cleared in this mutation.
+func (m *TitleApplicationMutation) StageCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldStage]
+	return ok
+}
+
+// ResetStage resets all changes to the "stage" field.
+func (m *TitleApplicationMutation) ResetStage() {
+	m.stage = nil
+	delete(m.clearedFields, titleapplication.FieldStage)
+}
+
+// SetVersion sets the "version" field.
+func (m *TitleApplicationMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *TitleApplicationMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *TitleApplicationMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *TitleApplicationMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *TitleApplicationMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetOpen sets the "open" field.
+func (m *TitleApplicationMutation) SetOpen(b bool) {
+	m.open = &b
+}
+
+// Open returns the value of the "open" field in the mutation.
+func (m *TitleApplicationMutation) Open() (r bool, exists bool) {
+	v := m.open
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpen returns the old "open" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldOpen(ctx context.Context) (v *bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpen is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpen requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpen: %w", err)
+	}
+	return oldValue.Open, nil
+}
+
+// ClearOpen clears the value of the "open" field.
+func (m *TitleApplicationMutation) ClearOpen() {
+	m.open = nil
+	m.clearedFields[titleapplication.FieldOpen] = struct{}{}
+}
+
+// OpenCleared returns if the "open" field was cleared in this mutation.
+func (m *TitleApplicationMutation) OpenCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldOpen]
+	return ok
+}
+
+// ResetOpen resets all changes to the "open" field.
+func (m *TitleApplicationMutation) ResetOpen() {
+	m.open = nil
+	delete(m.clearedFields, titleapplication.FieldOpen)
+}
+
+// SetSeat sets the "seat" field.
+func (m *TitleApplicationMutation) SetSeat(b bool) {
+	m.seat = &b
+}
+
+// Seat returns the value of the "seat" field in the mutation.
+func (m *TitleApplicationMutation) Seat() (r bool, exists bool) {
+	v := m.seat
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeat returns the old "seat" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldSeat(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeat: %w", err)
+	}
+	return oldValue.Seat, nil
+}
+
+// ResetSeat resets all changes to the "seat" field.
+func (m *TitleApplicationMutation) ResetSeat() {
+	m.seat = nil
+}
+
+// SetSeries sets the "series" field.
+func (m *TitleApplicationMutation) SetSeries(s string) {
+	m.series = &s
+}
+
+// Series returns the value of the "series" field in the mutation.
+func (m *TitleApplicationMutation) Series() (r string, exists bool) {
+	v := m.series
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeries returns the old "series" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldSeries(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeries: %w", err)
+	}
+	return oldValue.Series, nil
+}
+
+// ResetSeries resets all changes to the "series" field.
+func (m *TitleApplicationMutation) ResetSeries() {
+	m.series = nil
+}
+
+// SetTargetGrade sets the "target_grade" field.
+func (m *TitleApplicationMutation) SetTargetGrade(d domain.Grade) {
+	m.target_grade = &d
+}
+
+// TargetGrade returns the value of the "target_grade" field in the mutation.
+func (m *TitleApplicationMutation) TargetGrade() (r domain.Grade, exists bool) {
+	v := m.target_grade
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetGrade returns the old "target_grade" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldTargetGrade(ctx context.Context) (v domain.Grade, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetGrade is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetGrade requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetGrade: %w", err)
+	}
+	return oldValue.TargetGrade, nil
+}
+
+// ResetTargetGrade resets all changes to the "target_grade" field.
+func (m *TitleApplicationMutation) ResetTargetGrade() {
+	m.target_grade = nil
+}
+
+// SetTargetTitle sets the "target_title" field.
+func (m *TitleApplicationMutation) SetTargetTitle(s string) {
+	m.target_title = &s
+}
+
+// TargetTitle returns the value of the "target_title" field in the mutation.
+func (m *TitleApplicationMutation) TargetTitle() (r string, exists bool) {
+	v := m.target_title
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTargetTitle returns the old "target_title" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldTargetTitle(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTargetTitle is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTargetTitle requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTargetTitle: %w", err)
+	}
+	return oldValue.TargetTitle, nil
+}
+
+// ResetTargetTitle resets all changes to the "target_title" field.
+func (m *TitleApplicationMutation) ResetTargetTitle() {
+	m.target_title = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *TitleApplicationMutation) SetChannel(d domain.Channel) {
+	m.channel = &d
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *TitleApplicationMutation) Channel() (r domain.Channel, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldChannel(ctx context.Context) (v *domain.Channel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ClearChannel clears the value of the "channel" field.
+func (m *TitleApplicationMutation) ClearChannel() {
+	m.channel = nil
+	m.clearedFields[titleapplication.FieldChannel] = struct{}{}
+}
+
+// ChannelCleared returns if the "channel" field was cleared in this mutation.
+func (m *TitleApplicationMutation) ChannelCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldChannel]
+	return ok
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *TitleApplicationMutation) ResetChannel() {
+	m.channel = nil
+	delete(m.clearedFields, titleapplication.FieldChannel)
+}
+
+// SetExceptional sets the "exceptional" field.
+func (m *TitleApplicationMutation) SetExceptional(b bool) {
+	m.exceptional = &b
+}
+
+// Exceptional returns the value of the "exceptional" field in the mutation.
+func (m *TitleApplicationMutation) Exceptional() (r bool, exists bool) {
+	v := m.exceptional
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExceptional returns the old "exceptional" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldExceptional(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExceptional is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExceptional requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExceptional: %w", err)
+	}
+	return oldValue.Exceptional, nil
+}
+
+// ResetExceptional resets all changes to the "exceptional" field.
+func (m *TitleApplicationMutation) ResetExceptional() {
+	m.exceptional = nil
+}
+
+// SetRecommenders sets the "recommenders" field.
+func (m *TitleApplicationMutation) SetRecommenders(d []domain.Recommender) {
+	m.recommenders = &d
+	m.appendrecommenders = nil
+}
+
+// Recommenders returns the value of the "recommenders" field in the mutation.
+func (m *TitleApplicationMutation) Recommenders() (r []domain.Recommender, exists bool) {
+	v := m.recommenders
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecommenders returns the old "recommenders" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldRecommenders(ctx context.Context) (v []domain.Recommender, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecommenders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecommenders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecommenders: %w", err)
+	}
+	return oldValue.Recommenders, nil
+}
+
+// AppendRecommenders adds d to the "recommenders" field.
+func (m *TitleApplicationMutation) AppendRecommenders(d []domain.Recommender) {
+	m.appendrecommenders = append(m.appendrecommenders, d...)
+}
+
+// AppendedRecommenders returns the list of values that were appended to the "recommenders" field in this mutation.
+func (m *TitleApplicationMutation) AppendedRecommenders() ([]domain.Recommender, bool) {
+	if len(m.appendrecommenders) == 0 {
+		return nil, false
+	}
+	return m.appendrecommenders, true
+}
+
+// ClearRecommenders clears the value of the "recommenders" field.
+func (m *TitleApplicationMutation) ClearRecommenders() {
+	m.recommenders = nil
+	m.appendrecommenders = nil
+	m.clearedFields[titleapplication.FieldRecommenders] = struct{}{}
+}
+
+// RecommendersCleared returns if the "recommenders" field was cleared in this mutation.
+func (m *TitleApplicationMutation) RecommendersCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldRecommenders]
+	return ok
+}
+
+// ResetRecommenders resets all changes to the "recommenders" field.
+func (m *TitleApplicationMutation) ResetRecommenders() {
+	m.recommenders = nil
+	m.appendrecommenders = nil
+	delete(m.clearedFields, titleapplication.FieldRecommenders)
+}
+
+// SetPersonName sets the "person_name" field.
+func (m *TitleApplicationMutation) SetPersonName(s string) {
+	m.person_name = &s
+}
+
+// PersonName returns the value of the "person_name" field in the mutation.
+func (m *TitleApplicationMutation) PersonName() (r string, exists bool) {
+	v := m.person_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPersonName returns the old "person_name" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldPersonName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPersonName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPersonName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPersonName: %w", err)
+	}
+	return oldValue.PersonName, nil
+}
+
+// ResetPersonName resets all changes to the "person_name" field.
+func (m *TitleApplicationMutation) ResetPersonName() {
+	m.person_name = nil
+}
+
+// SetEducation sets the "education" field.
+func (m *TitleApplicationMutation) SetEducation(s string) {
+	m.education = &s
+}
+
+// Education returns the value of the "education" field in the mutation.
+func (m *TitleApplicationMutation) Education() (r string, exists bool) {
+	v := m.education
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEducation returns the old "education" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldEducation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEducation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEducation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEducation: %w", err)
+	}
+	return oldValue.Education, nil
+}
+
+// ClearEducation clears the value of the "education" field.
+func (m *TitleApplicationMutation) ClearEducation() {
+	m.education = nil
+	m.clearedFields[titleapplication.FieldEducation] = struct{}{}
+}
+
+// EducationCleared returns if the "education" field was cleared in this mutation.
+func (m *TitleApplicationMutation) EducationCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldEducation]
+	return ok
+}
+
+// ResetEducation resets all changes to the "education" field.
+func (m *TitleApplicationMutation) ResetEducation() {
+	m.education = nil
+	delete(m.clearedFields, titleapplication.FieldEducation)
+}
+
+// SetDegree sets the "degree" field.
+func (m *TitleApplicationMutation) SetDegree(s string) {
+	m.degree = &s
+}
+
+// Degree returns the value of the "degree" field in the mutation.
+func (m *TitleApplicationMutation) Degree() (r string, exists bool) {
+	v := m.degree
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDegree returns the old "degree" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldDegree(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDegree is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDegree requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDegree: %w", err)
+	}
+	return oldValue.Degree, nil
+}
+
+// ClearDegree clears the value of the "degree" field.
+func (m *TitleApplicationMutation) ClearDegree() {
+	m.degree = nil
+	m.clearedFields[titleapplication.FieldDegree] = struct{}{}
+}
+
+// DegreeCleared returns if the "degree" field was cleared in this mutation.
+func (m *TitleApplicationMutation) DegreeCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldDegree]
+	return ok
+}
+
+// ResetDegree resets all changes to the "degree" field.
+func (m *TitleApplicationMutation) ResetDegree() {
+	m.degree = nil
+	delete(m.clearedFields, titleapplication.FieldDegree)
+}
+
+// SetGraduationDate sets the "graduation_date" field.
+func (m *TitleApplicationMutation) SetGraduationDate(t time.Time) {
+	m.graduation_date = &t
+}
+
+// GraduationDate returns the value of the "graduation_date" field in the mutation.
+func (m *TitleApplicationMutation) GraduationDate() (r time.Time, exists bool) {
+	v := m.graduation_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGraduationDate returns the old "graduation_date" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldGraduationDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGraduationDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGraduationDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGraduationDate: %w", err)
+	}
+	return oldValue.GraduationDate, nil
+}
+
+// ClearGraduationDate clears the value of the "graduation_date" field.
+func (m *TitleApplicationMutation) ClearGraduationDate() {
+	m.graduation_date = nil
+	m.clearedFields[titleapplication.FieldGraduationDate] = struct{}{}
+}
+
+// GraduationDateCleared returns if the "graduation_date" field was cleared in this mutation.
+func (m *TitleApplicationMutation) GraduationDateCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldGraduationDate]
+	return ok
+}
+
+// ResetGraduationDate resets all changes to the "graduation_date" field.
+func (m *TitleApplicationMutation) ResetGraduationDate() {
+	m.graduation_date = nil
+	delete(m.clearedFields, titleapplication.FieldGraduationDate)
+}
+
+// SetTitleSeries sets the "title_series" field.
+func (m *TitleApplicationMutation) SetTitleSeries(s string) {
+	m.title_series = &s
+}
+
+// TitleSeries returns the value of the "title_series" field in the mutation.
+func (m *TitleApplicationMutation) TitleSeries() (r string, exists bool) {
+	v := m.title_series
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleSeries returns the old "title_series" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldTitleSeries(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleSeries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleSeries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleSeries: %w", err)
+	}
+	return oldValue.TitleSeries, nil
+}
+
+// ClearTitleSeries clears the value of the "title_series" field.
+func (m *TitleApplicationMutation) ClearTitleSeries() {
+	m.title_series = nil
+	m.clearedFields[titleapplication.FieldTitleSeries] = struct{}{}
+}
+
+// TitleSeriesCleared returns if the "title_series" field was cleared in this mutation.
+func (m *TitleApplicationMutation) TitleSeriesCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldTitleSeries]
+	return ok
+}
+
+// ResetTitleSeries resets all changes to the "title_series" field.
+func (m *TitleApplicationMutation) ResetTitleSeries() {
+	m.title_series = nil
+	delete(m.clearedFields, titleapplication.FieldTitleSeries)
+}
+
+// SetTitleName sets the "title_name" field.
+func (m *TitleApplicationMutation) SetTitleName(s string) {
+	m.title_name = &s
+}
+
+// TitleName returns the value of the "title_name" field in the mutation.
+func (m *TitleApplicationMutation) TitleName() (r string, exists bool) {
+	v := m.title_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleName returns the old "title_name" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldTitleName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleName: %w", err)
+	}
+	return oldValue.TitleName, nil
+}
+
+// ClearTitleName clears the value of the "title_name" field.
+func (m *TitleApplicationMutation) ClearTitleName() {
+	m.title_name = nil
+	m.clearedFields[titleapplication.FieldTitleName] = struct{}{}
+}
+
+// TitleNameCleared returns if the "title_name" field was cleared in this mutation.
+func (m *TitleApplicationMutation) TitleNameCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldTitleName]
+	return ok
+}
+
+// ResetTitleName resets all changes to the "title_name" field.
+func (m *TitleApplicationMutation) ResetTitleName() {
+	m.title_name = nil
+	delete(m.clearedFields, titleapplication.FieldTitleName)
+}
+
+// SetTitleGrade sets the "title_grade" field.
+func (m *TitleApplicationMutation) SetTitleGrade(d domain.Grade) {
+	m.title_grade = &d
+}
+
+// TitleGrade returns the value of the "title_grade" field in the mutation.
+func (m *TitleApplicationMutation) TitleGrade() (r domain.Grade, exists bool) {
+	v := m.title_grade
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleGrade returns the old "title_grade" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldTitleGrade(ctx context.Context) (v *domain.Grade, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleGrade is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleGrade requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleGrade: %w", err)
+	}
+	return oldValue.TitleGrade, nil
+}
+
+// ClearTitleGrade clears the value of the "title_grade" field.
+func (m *TitleApplicationMutation) ClearTitleGrade() {
+	m.title_grade = nil
+	m.clearedFields[titleapplication.FieldTitleGrade] = struct{}{}
+}
+
+// TitleGradeCleared returns if the "title_grade" field was cleared in this mutation.
+func (m *TitleApplicationMutation) TitleGradeCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldTitleGrade]
+	return ok
+}
+
+// ResetTitleGrade resets all changes to the "title_grade" field.
+func (m *TitleApplicationMutation) ResetTitleGrade() {
+	m.title_grade = nil
+	delete(m.clearedFields, titleapplication.FieldTitleGrade)
+}
+
+// SetTitleDate sets the "title_date" field.
+func (m *TitleApplicationMutation) SetTitleDate(t time.Time) {
+	m.title_date = &t
+}
+
+// TitleDate returns the value of the "title_date" field in the mutation.
+func (m *TitleApplicationMutation) TitleDate() (r time.Time, exists bool) {
+	v := m.title_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleDate returns the old "title_date" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldTitleDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleDate: %w", err)
+	}
+	return oldValue.TitleDate, nil
+}
+
+// ClearTitleDate clears the value of the "title_date" field.
+func (m *TitleApplicationMutation) ClearTitleDate() {
+	m.title_date = nil
+	m.clearedFields[titleapplication.FieldTitleDate] = struct{}{}
+}
+
+// TitleDateCleared returns if the "title_date" field was cleared in this mutation.
+func (m *TitleApplicationMutation) TitleDateCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldTitleDate]
+	return ok
+}
+
+// ResetTitleDate resets all changes to the "title_date" field.
+func (m *TitleApplicationMutation) ResetTitleDate() {
+	m.title_date = nil
+	delete(m.clearedFields, titleapplication.FieldTitleDate)
+}
+
+// SetPostLevel sets the "post_level" field.
+func (m *TitleApplicationMutation) SetPostLevel(i int) {
+	m.post_level = &i
+	m.addpost_level = nil
+}
+
+// PostLevel returns the value of the "post_level" field in the mutation.
+func (m *TitleApplicationMutation) PostLevel() (r int, exists bool) {
+	v := m.post_level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostLevel returns the old "post_level" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldPostLevel(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostLevel: %w", err)
+	}
+	return oldValue.PostLevel, nil
+}
+
+// AddPostLevel adds i to the "post_level" field.
+func (m *TitleApplicationMutation) AddPostLevel(i int) {
+	if m.addpost_level != nil {
+		*m.addpost_level += i
+	} else {
+		m.addpost_level = &i
+	}
+}
+
+// AddedPostLevel returns the value that was added to the "post_level" field in this mutation.
+func (m *TitleApplicationMutation) AddedPostLevel() (r int, exists bool) {
+	v := m.addpost_level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPostLevel clears the value of the "post_level" field.
+func (m *TitleApplicationMutation) ClearPostLevel() {
+	m.post_level = nil
+	m.addpost_level = nil
+	m.clearedFields[titleapplication.FieldPostLevel] = struct{}{}
+}
+
+// PostLevelCleared returns if the "post_level" field was cleared in this mutation.
+func (m *TitleApplicationMutation) PostLevelCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldPostLevel]
+	return ok
+}
+
+// ResetPostLevel resets all changes to the "post_level" field.
+func (m *TitleApplicationMutation) ResetPostLevel() {
+	m.post_level = nil
+	m.addpost_level = nil
+	delete(m.clearedFields, titleapplication.FieldPostLevel)
+}
+
+// SetOverseas sets the "overseas" field.
+func (m *TitleApplicationMutation) SetOverseas(b bool) {
+	m.overseas = &b
+}
+
+// Overseas returns the value of the "overseas" field in the mutation.
+func (m *TitleApplicationMutation) Overseas() (r bool, exists bool) {
+	v := m.overseas
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverseas returns the old "overseas" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldOverseas(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverseas is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverseas requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverseas: %w", err)
+	}
+	return oldValue.Overseas, nil
+}
+
+// ResetOverseas resets all changes to the "overseas" field.
+func (m *TitleApplicationMutation) ResetOverseas() {
+	m.overseas = nil
+}
+
+// SetPostdoctoral sets the "postdoctoral" field.
+func (m *TitleApplicationMutation) SetPostdoctoral(b bool) {
+	m.postdoctoral = &b
+}
+
+// Postdoctoral returns the value of the "postdoctoral" field in the mutation.
+func (m *TitleApplicationMutation) Postdoctoral() (r bool, exists bool) {
+	v := m.postdoctoral
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostdoctoral returns the old "postdoctoral" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldPostdoctoral(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostdoctoral is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostdoctoral requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostdoctoral: %w", err)
+	}
+	return oldValue.Postdoctoral, nil
+}
+
+// ResetPostdoctoral resets all changes to the "postdoctoral" field.
+func (m *TitleApplicationMutation) ResetPostdoctoral() {
+	m.postdoctoral = nil
+}
+
+// SetCreatedBy sets the "created_by" field.
+func (m *TitleApplicationMutation) SetCreatedBy(i int) {
+	m.created_by = &i
+	m.addcreated_by = nil
+}
+
+// CreatedBy returns the value of the "created_by" field in the mutation.
+func (m *TitleApplicationMutation) CreatedBy() (r int, exists bool) {
+	v := m.created_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedBy returns the old "created_by" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldCreatedBy(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedBy: %w", err)
+	}
+	return oldValue.CreatedBy, nil
+}
+
+// AddCreatedBy adds i to the "created_by" field.
+func (m *TitleApplicationMutation) AddCreatedBy(i int) {
+	if m.addcreated_by != nil {
+		*m.addcreated_by += i
+	} else {
+		m.addcreated_by = &i
+	}
+}
+
+// AddedCreatedBy returns the value that was added to the "created_by" field in this mutation.
+func (m *TitleApplicationMutation) AddedCreatedBy() (r int, exists bool) {
+	v := m.addcreated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreatedBy resets all changes to the "created_by" field.
+func (m *TitleApplicationMutation) ResetCreatedBy() {
+	m.created_by = nil
+	m.addcreated_by = nil
+}
+
+// SetSubmittedAt sets the "submitted_at" field.
+func (m *TitleApplicationMutation) SetSubmittedAt(t time.Time) {
+	m.submitted_at = &t
+}
+
+// SubmittedAt returns the value of the "submitted_at" field in the mutation.
+func (m *TitleApplicationMutation) SubmittedAt() (r time.Time, exists bool) {
+	v := m.submitted_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmittedAt returns the old "submitted_at" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldSubmittedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmittedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmittedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmittedAt: %w", err)
+	}
+	return oldValue.SubmittedAt, nil
+}
+
+// ClearSubmittedAt clears the value of the "submitted_at" field.
+func (m *TitleApplicationMutation) ClearSubmittedAt() {
+	m.submitted_at = nil
+	m.clearedFields[titleapplication.FieldSubmittedAt] = struct{}{}
+}
+
+// SubmittedAtCleared returns if the "submitted_at" field was cleared in this mutation.
+func (m *TitleApplicationMutation) SubmittedAtCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldSubmittedAt]
+	return ok
+}
+
+// ResetSubmittedAt resets all changes to the "submitted_at" field.
+func (m *TitleApplicationMutation) ResetSubmittedAt() {
+	m.submitted_at = nil
+	delete(m.clearedFields, titleapplication.FieldSubmittedAt)
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *TitleApplicationMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[titleapplication.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *TitleApplicationMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *TitleApplicationMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *TitleApplicationMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (m *TitleApplicationMutation) ClearUnit() {
+	m.clearedunit = true
+	m.clearedFields[titleapplication.FieldUnitID] = struct{}{}
+}
+
+// UnitCleared reports if the "unit" edge to the Unit entity was cleared.
+func (m *TitleApplicationMutation) UnitCleared() bool {
+	return m.clearedunit
+}
+
+// UnitIDs returns the "unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitID instead. It exists only for internal usage by the builders.
+func (m *TitleApplicationMutation) UnitIDs() (ids []int) {
+	if id := m.unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnit resets all changes to the "unit" edge.
+func (m *TitleApplicationMutation) ResetUnit() {
+	m.unit = nil
+	m.clearedunit = false
+}
+
+// ClearPerson clears the "person" edge to the Person entity.
+func (m *TitleApplicationMutation) ClearPerson() {
+	m.clearedperson = true
+	m.clearedFields[titleapplication.FieldPersonID] = struct{}{}
+}
+
+// PersonCleared reports if the "person" edge to the Person entity was cleared.
+func (m *TitleApplicationMutation) PersonCleared() bool {
+	return m.clearedperson
+}
+
+// PersonIDs returns the "person" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// PersonID instead. It exists only for internal usage by the builders.
+func (m *TitleApplicationMutation) PersonIDs() (ids []int) {
+	if id := m.person; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetPerson resets all changes to the "person" edge.
+func (m *TitleApplicationMutation) ResetPerson() {
+	m.person = nil
+	m.clearedperson = false
+}
+
+// AddEventIDs adds the "events" edge to the ApplicationEvent entity by ids.
+func (m *TitleApplicationMutation) AddEventIDs(ids ...int) {
+	if m.events == nil {
+		m.events = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.events[ids[i]] = struct{}{}
+	}
+}
+
+// ClearEvents clears the "events" edge to the ApplicationEvent entity.
+func (m *TitleApplicationMutation) ClearEvents() {
+	m.clearedevents = true
+}
+
+// EventsCleared reports if the "events" edge to the ApplicationEvent entity was cleared.
+func (m *TitleApplicationMutation) EventsCleared() bool {
+	return m.clearedevents
+}
+
+// RemoveEventIDs removes the "events" edge to the ApplicationEvent entity by IDs.
+func (m *TitleApplicationMutation) RemoveEventIDs(ids ...int) {
+	if m.removedevents == nil {
+		m.removedevents = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.events, ids[i])
+		m.removedevents[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedEvents returns the removed IDs of the "events" edge to the ApplicationEvent entity.
+func (m *TitleApplicationMutation) RemovedEventsIDs() (ids []int) {
+	for id := range m.removedevents {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// EventsIDs returns the "events" edge IDs in the mutation.
+func (m *TitleApplicationMutation) EventsIDs() (ids []int) {
+	for id := range m.events {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetEvents resets all changes to the "events" edge.
+func (m *TitleApplicationMutation) ResetEvents() {
+	m.events = nil
+	m.clearedevents = false
+	m.removedevents = nil
+}
+
+// Where appends a list predicates to the TitleApplicationMutation builder.
+func (m *TitleApplicationMutation) Where(ps ...predicate.TitleApplication) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TitleApplicationMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TitleApplicationMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TitleApplication, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TitleApplicationMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TitleApplicationMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TitleApplication).
+func (m *TitleApplicationMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TitleApplicationMutation) Fields() []string {
+	fields := make([]string, 0, 31)
+	if m.tenant != nil {
+		fields = append(fields, titleapplication.FieldTenantID)
+	}
+	if m.unit != nil {
+		fields = append(fields, titleapplication.FieldUnitID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, titleapplication.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, titleapplication.FieldUpdatedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, titleapplication.FieldKind)
+	}
+	if m.year != nil {
+		fields = append(fields, titleapplication.FieldYear)
+	}
+	if m.person != nil {
+		fields = append(fields, titleapplication.FieldPersonID)
+	}
+	if m.status != nil {
+		fields = append(fields, titleapplication.FieldStatus)
+	}
+	if m.stage != nil {
+		fields = append(fields, titleapplication.FieldStage)
+	}
+	if m.version != nil {
+		fields = append(fields, titleapplication.FieldVersion)
+	}
+	if m.open != nil {
+		fields = append(fields, titleapplication.FieldOpen)
+	}
+	if m.seat != nil {
+		fields = append(fields, titleapplication.FieldSeat)
+	}
+	if m.series != nil {
+		fields = append(fields, titleapplication.FieldSeries)
+	}
+	if m.target_grade != nil {
+		fields = append(fields, titleapplication.FieldTargetGrade)
+	}
+	if m.target_title != nil {
+		fields = append(fields, titleapplication.FieldTargetTitle)
+	}
+	if m.channel != nil {
+		fields = append(fields, titleapplication.FieldChannel)
+	}
+	if m.exceptional != nil {
+		fields = append(fields, titleapplication.FieldExceptional)
+	}
+	if m.recommenders != nil {
+		fields = append(fields, titleapplication.FieldRecommenders)
+	}
+	if m.person_name != nil {
+		fields = append(fields, titleapplication.FieldPersonName)
+	}
+	if m.education != nil {
+		fields = append(fields, titleapplication.FieldEducation)
+	}
+	if m.degree != nil {
+		fields = append(fields, titleapplication.FieldDegree)
+	}
+	if m.graduation_date != nil {
+		fields = append(fields, titleapplication.FieldGraduationDate)
+	}
+	if m.title_series != nil {
+		fields = append(fields, titleapplication.FieldTitleSeries)
+	}
+	if m.title_name != nil {
+		fields = append(fields, titleapplication.FieldTitleName)
+	}
+	if m.title_grade != nil {
+		fields = append(fields, titleapplication.FieldTitleGrade)
+	}
+	if m.title_date != nil {
+		fields = append(fields, titleapplication.FieldTitleDate)
+	}
+	if m.post_level != nil {
+		fields = append(fields, titleapplication.FieldPostLevel)
+	}
+	if m.overseas != nil {
+		fields = append(fields, titleapplication.FieldOverseas)
+	}
+	if m.postdoctoral != nil {
+		fields = append(fields, titleapplication.FieldPostdoctoral)
+	}
+	if m.created_by != nil {
+		fields = append(fields, titleapplication.FieldCreatedBy)
+	}
+	if m.submitted_at != nil {
+		fields = append(fields, titleapplication.FieldSubmittedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TitleApplicationMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case titleapplication.FieldTenantID:
+		return m.TenantID()
+	case titleapplication.FieldUnitID:
+		return m.UnitID()
+	case titleapplication.FieldCreatedAt:
+		return m.CreatedAt()
+	case titleapplication.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case titleapplication.FieldKind:
+		return m.Kind()
+	case titleapplication.FieldYear:
+		return m.Year()
+	case titleapplication.FieldPersonID:
+		return m.PersonID()
+	case titleapplication.FieldStatus:
+		return m.Status()
+	case titleapplication.FieldStage:
+		return m.Stage()
+	case titleapplication.FieldVersion:
+		return m.Version()
+	case titleapplication.FieldOpen:
+		return m.Open()
+	case titleapplication.FieldSeat:
+		return m.Seat()
+	case titleapplication.FieldSeries:
+		return m.Series()
+	case titleapplication.FieldTargetGrade:
+		return m.TargetGrade()
+	case titleapplication.FieldTargetTitle:
+		return m.TargetTitle()
+	case titleapplication.FieldChannel:
+		return m.Channel()
+	case titleapplication.FieldExceptional:
+		return m.Exceptional()
+	case titleapplication.FieldRecommenders:
+		return m.Recommenders()
+	case titleapplication.FieldPersonName:
+		return m.PersonName()
+	case titleapplication.FieldEducation:
+		return m.Education()
+	case titleapplication.FieldDegree:
+		return m.Degree()
+	case titleapplication.FieldGraduationDate:
+		return m.GraduationDate()
+	case titleapplication.FieldTitleSeries:
+		return m.TitleSeries()
+	case titleapplication.FieldTitleName:
+		return m.TitleName()
+	case titleapplication.FieldTitleGrade:
+		return m.TitleGrade()
+	case titleapplication.FieldTitleDate:
+		return m.TitleDate()
+	case titleapplication.FieldPostLevel:
+		return m.PostLevel()
+	case titleapplication.FieldOverseas:
+		return m.Overseas()
+	case titleapplication.FieldPostdoctoral:
+		return m.Postdoctoral()
+	case titleapplication.FieldCreatedBy:
+		return m.CreatedBy()
+	case titleapplication.FieldSubmittedAt:
+		return m.SubmittedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TitleApplicationMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case titleapplication.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case titleapplication.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case titleapplication.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case titleapplication.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case titleapplication.FieldKind:
+		return m.OldKind(ctx)
+	case titleapplication.FieldYear:
+		return m.OldYear(ctx)
+	case titleapplication.FieldPersonID:
+		return m.OldPersonID(ctx)
+	case titleapplication.FieldStatus:
+		return m.OldStatus(ctx)
+	case titleapplication.FieldStage:
+		return m.OldStage(ctx)
+	case titleapplication.FieldVersion:
+		return m.OldVersion(ctx)
+	case titleapplication.FieldOpen:
+		return m.OldOpen(ctx)
+	case titleapplication.FieldSeat:
+		return m.OldSeat(ctx)
+	case titleapplication.FieldSeries:
+		return m.OldSeries(ctx)
+	case titleapplication.FieldTargetGrade:
+		return m.OldTargetGrade(ctx)
+	case titleapplication.FieldTargetTitle:
+		return m.OldTargetTitle(ctx)
+	case titleapplication.FieldChannel:
+		return m.OldChannel(ctx)
+	case titleapplication.FieldExceptional:
+		return m.OldExceptional(ctx)
+	case titleapplication.FieldRecommenders:
+		return m.OldRecommenders(ctx)
+	case titleapplication.FieldPersonName:
+		return m.OldPersonName(ctx)
+	case titleapplication.FieldEducation:
+		return m.OldEducation(ctx)
+	case titleapplication.FieldDegree:
+		return m.OldDegree(ctx)
+	case titleapplication.FieldGraduationDate:
+		return m.OldGraduationDate(ctx)
+	case titleapplication.FieldTitleSeries:
+		return m.OldTitleSeries(ctx)
+	case titleapplication.FieldTitleName:
+		return m.OldTitleName(ctx)
+	case titleapplication.FieldTitleGrade:
+		return m.OldTitleGrade(ctx)
+	case titleapplication.FieldTitleDate:
+		return m.OldTitleDate(ctx)
+	case titleapplication.FieldPostLevel:
+		return m.OldPostLevel(ctx)
+	case titleapplication.FieldOverseas:
+		return m.OldOverseas(ctx)
+	case titleapplication.FieldPostdoctoral:
+		return m.OldPostdoctoral(ctx)
+	case titleapplication.FieldCreatedBy:
+		return m.OldCreatedBy(ctx)
+	case titleapplication.FieldSubmittedAt:
+		return m.OldSubmittedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown TitleApplication field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TitleApplicationMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case titleapplication.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case titleapplication.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case titleapplication.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case titleapplication.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case titleapplication.FieldKind:
+		v, ok := value.(titleapplication.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case titleapplication.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case titleapplication.FieldPersonID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonID(v)
+		return nil
+	case titleapplication.FieldStatus:
+		v, ok := value.(domain.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case titleapplication.FieldStage:
+		v, ok := value.(domain.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStage(v)
+		return nil
+	case titleapplication.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case titleapplication.FieldOpen:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpen(v)
+		return nil
+	case titleapplication.FieldSeat:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeat(v)
+		return nil
+	case titleapplication.FieldSeries:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeries(v)
+		return nil
+	case titleapplication.FieldTargetGrade:
+		v, ok := value.(domain.Grade)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetGrade(v)
+		return nil
+	case titleapplication.FieldTargetTitle:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTargetTitle(v)
+		return nil
+	case titleapplication.FieldChannel:
+		v, ok := value.(domain.Channel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case titleapplication.FieldExceptional:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExceptional(v)
+		return nil
+	case titleapplication.FieldRecommenders:
+		v, ok := value.([]domain.Recommender)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecommenders(v)
+		return nil
+	case titleapplication.FieldPersonName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPersonName(v)
+		return nil
+	case titleapplication.FieldEducation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEducation(v)
+		return nil
+	case titleapplication.FieldDegree:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDegree(v)
+		return nil
+	case titleapplication.FieldGraduationDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGraduationDate(v)
+		return nil
+	case titleapplication.FieldTitleSeries:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleSeries(v)
+		return nil
+	case titleapplication.FieldTitleName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleName(v)
+		return nil
+	case titleapplication.FieldTitleGrade:
+		v, ok := value.(domain.Grade)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleGrade(v)
+		return nil
+	case titleapplication.FieldTitleDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleDate(v)
+		return nil
+	case titleapplication.FieldPostLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostLevel(v)
+		return nil
+	case titleapplication.FieldOverseas:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverseas(v)
+		return nil
+	case titleapplication.FieldPostdoctoral:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostdoctoral(v)
+		return nil
+	case titleapplication.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedBy(v)
+		return nil
+	case titleapplication.FieldSubmittedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmittedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TitleApplication field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TitleApplicationMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, titleapplication.FieldYear)
+	}
+	if m.addversion != nil {
+		fields = append(fields, titleapplication.FieldVersion)
+	}
+	if m.addpost_level != nil {
+		fields = append(fields, titleapplication.FieldPostLevel)
+	}
+	if m.addcreated_by != nil {
+		fields = append(fields, titleapplication.FieldCreatedBy)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TitleApplicationMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case titleapplication.FieldYear:
+		return m.AddedYear()
+	case titleapplication.FieldVersion:
+		return m.AddedVersion()
+	case titleapplication.FieldPostLevel:
+		return m.AddedPostLevel()
+	case titleapplication.FieldCreatedBy:
+		return m.AddedCreatedBy()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TitleApplicationMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case titleapplication.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case titleapplication.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case titleapplication.FieldPostLevel:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPostLevel(v)
+		return nil
+	case titleapplication.FieldCreatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TitleApplication numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TitleApplicationMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(titleapplication.FieldStage) {
+		fields = append(fields, titleapplication.FieldStage)
+	}
+	if m.FieldCleared(titleapplication.FieldOpen) {
+		fields = append(fields, titleapplication.FieldOpen)
+	}
+	if m.FieldCleared(titleapplication.FieldChannel) {
+		fields = append(fields, titleapplication.FieldChannel)
+	}
+	if m.FieldCleared(titleapplication.FieldRecommenders) {
+		fields = append(fields, titleapplication.FieldRecommenders)
+	}
+	if m.FieldCleared(titleapplication.FieldEducation) {
+		fields = append(fields, titleapplication.FieldEducation)
+	}
+	if m.FieldCleared(titleapplication.FieldDegree) {
+		fields = append(fields, titleapplication.FieldDegree)
+	}
+	if m.FieldCleared(titleapplication.FieldGraduationDate) {
+		fields = append(fields, titleapplication.FieldGraduationDate)
+	}
+	if m.FieldCleared(titleapplication.FieldTitleSeries) {
+		fields = append(fields, titleapplication.FieldTitleSeries)
+	}
+	if m.FieldCleared(titleapplication.FieldTitleName) {
+		fields = append(fields, titleapplication.FieldTitleName)
+	}
+	if m.FieldCleared(titleapplication.FieldTitleGrade) {
+		fields = append(fields, titleapplication.FieldTitleGrade)
+	}
+	if m.FieldCleared(titleapplication.FieldTitleDate) {
+		fields = append(fields, titleapplication.FieldTitleDate)
+	}
+	if m.FieldCleared(titleapplication.FieldPostLevel) {
+		fields = append(fields, titleapplication.FieldPostLevel)
+	}
+	if m.FieldCleared(titleapplication.FieldSubmittedAt) {
+		fields = append(fields, titleapplication.FieldSubmittedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TitleApplicationMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TitleApplicationMutation) ClearField(name string) error {
+	switch name {
+	case titleapplication.FieldStage:
+		m.ClearStage()
+		return nil
+	case titleapplication.FieldOpen:
+		m.ClearOpen()
+		return nil
+	case titleapplication.FieldChannel:
+		m.ClearChannel()
+		return nil
+	case titleapplication.FieldRecommenders:
+		m.ClearRecommenders()
+		return nil
+	case titleapplication.FieldEducation:
+		m.ClearEducation()
+		return nil
+	case titleapplication.FieldDegree:
+		m.ClearDegree()
+		return nil
+	case titleapplication.FieldGraduationDate:
+		m.ClearGraduationDate()
+		return nil
+	case titleapplication.FieldTitleSeries:
+		m.ClearTitleSeries()
+		return nil
+	case titleapplication.FieldTitleName:
+		m.ClearTitleName()
+		return nil
+	case titleapplication.FieldTitleGrade:
+		m.ClearTitleGrade()
+		return nil
+	case titleapplication.FieldTitleDate:
+		m.ClearTitleDate()
+		return nil
+	case titleapplication.FieldPostLevel:
+		m.ClearPostLevel()
+		return nil
+	case titleapplication.FieldSubmittedAt:
+		m.ClearSubmittedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown TitleApplication nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TitleApplicationMutation) ResetField(name string) error {
+	switch name {
+	case titleapplication.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case titleapplication.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case titleapplication.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case titleapplication.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case titleapplication.FieldKind:
+		m.ResetKind()
+		return nil
+	case titleapplication.FieldYear:
+		m.ResetYear()
+		return nil
+	case titleapplication.FieldPersonID:
+		m.ResetPersonID()
+		return nil
+	case titleapplication.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case titleapplication.FieldStage:
+		m.ResetStage()
+		return nil
+	case titleapplication.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case titleapplication.FieldOpen:
+		m.ResetOpen()
+		return nil
+	case titleapplication.FieldSeat:
+		m.ResetSeat()
+		return nil
+	case titleapplication.FieldSeries:
+		m.ResetSeries()
+		return nil
+	case titleapplication.FieldTargetGrade:
+		m.ResetTargetGrade()
+		return nil
+	case titleapplication.FieldTargetTitle:
+		m.ResetTargetTitle()
+		return nil
+	case titleapplication.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case titleapplication.FieldExceptional:
+		m.ResetExceptional()
+		return nil
+	case titleapplication.FieldRecommenders:
+		m.ResetRecommenders()
+		return nil
+	case titleapplication.FieldPersonName:
+		m.ResetPersonName()
+		return nil
+	case titleapplication.FieldEducation:
+		m.ResetEducation()
+		return nil
+	case titleapplication.FieldDegree:
+		m.ResetDegree()
+		return nil
+	case titleapplication.FieldGraduationDate:
+		m.ResetGraduationDate()
+		return nil
+	case titleapplication.FieldTitleSeries:
+		m.ResetTitleSeries()
+		return nil
+	case titleapplication.FieldTitleName:
+		m.ResetTitleName()
+		return nil
+	case titleapplication.FieldTitleGrade:
+		m.ResetTitleGrade()
+		return nil
+	case titleapplication.FieldTitleDate:
+		m.ResetTitleDate()
+		return nil
+	case titleapplication.FieldPostLevel:
+		m.ResetPostLevel()
+		return nil
+	case titleapplication.FieldOverseas:
+		m.ResetOverseas()
+		return nil
+	case titleapplication.FieldPostdoctoral:
+		m.ResetPostdoctoral()
+		return nil
+	case titleapplication.FieldCreatedBy:
+		m.ResetCreatedBy()
+		return nil
+	case titleapplication.FieldSubmittedAt:
+		m.ResetSubmittedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown TitleApplication field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TitleApplicationMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.tenant != nil {
+		edges = append(edges, titleapplication.EdgeTenant)
+	}
+	if m.unit != nil {
+		edges = append(edges, titleapplication.EdgeUnit)
+	}
+	if m.person != nil {
+		edges = append(edges, titleapplication.EdgePerson)
+	}
+	if m.events != nil {
+		edges = append(edges, titleapplication.EdgeEvents)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TitleApplicationMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case titleapplication.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case titleapplication.EdgeUnit:
+		if id := m.unit; id != nil {
+			return []ent.Value{*id}
+		}
+	case titleapplication.EdgePerson:
+		if id := m.person; id != nil {
+			return []ent.Value{*id}
+		}
+	case titleapplication.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.events))
+		for id := range m.events {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TitleApplicationMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.removedevents != nil {
+		edges = append(edges, titleapplication.EdgeEvents)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TitleApplicationMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case titleapplication.EdgeEvents:
+		ids := make([]ent.Value, 0, len(m.removedevents))
+		for id := range m.removedevents {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TitleApplicationMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedtenant {
+		edges = append(edges, titleapplication.EdgeTenant)
+	}
+	if m.clearedunit {
+		edges = append(edges, titleapplication.EdgeUnit)
+	}
+	if m.clearedperson {
+		edges = append(edges, titleapplication.EdgePerson)
+	}
+	if m.clearedevents {
+		edges = append(edges, titleapplication.EdgeEvents)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TitleApplicationMutation) EdgeCleared(name string) bool {
+	switch name {
+	case titleapplication.EdgeTenant:
+		return m.clearedtenant
+	case titleapplication.EdgeUnit:
+		return m.clearedunit
+	case titleapplication.EdgePerson:
+		return m.clearedperson
+	case titleapplication.EdgeEvents:
+		return m.clearedevents
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TitleApplicationMutation) ClearEdge(name string) error {
+	switch name {
+	case titleapplication.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case titleapplication.EdgeUnit:
+		m.ClearUnit()
+		return nil
+	case titleapplication.EdgePerson:
+		m.ClearPerson()
+		return nil
+	}
+	return fmt.Errorf("unknown TitleApplication unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TitleApplicationMutation) ResetEdge(name string) error {
+	switch name {
+	case titleapplication.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case titleapplication.EdgeUnit:
+		m.ResetUnit()
+		return nil
+	case titleapplication.EdgePerson:
+		m.ResetPerson()
+		return nil
+	case titleapplication.EdgeEvents:
+		m.ResetEvents()
+		return nil
+	}
+	return fmt.Errorf("unknown TitleApplication edge %s", name)
 }
 
 // UnitMutation represents an operation that mutates the Unit nodes in the graph.
@@ -13986,4 +23542,1760 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)
+}
+
+// WindowExtensionMutation represents an operation that mutates the WindowExtension nodes in the graph.
+type WindowExtensionMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	year          *int
+	addyear       *int
+	window        *windowextension.Window
+	until         *domain.Day
+	reason        *string
+	granted_by    *int
+	addgranted_by *int
+	clearedFields map[string]struct{}
+	tenant        *int
+	clearedtenant bool
+	unit          *int
+	clearedunit   bool
+	done          bool
+	oldValue      func(context.Context) (*WindowExtension, error)
+	predicates    []predicate.WindowExtension
+}
+
+var _ ent.Mutation = (*WindowExtensionMutation)(nil)
+
+// windowextensionOption allows management of the mutation configuration using functional options.
+type windowextensionOption func(*WindowExtensionMutation)
+
+// newWindowExtensionMutation creates new mutation for the WindowExtension entity.
+func newWindowExtensionMutation(c config, op Op, opts ...windowextensionOption) *WindowExtensionMutation {
+	m := &WindowExtensionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWindowExtension,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWindowExtensionID sets the ID field of the mutation.
+func withWindowExtensionID(id int) windowextensionOption {
+	return func(m *WindowExtensionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WindowExtension
+		)
+		m.oldValue = func(ctx context.Context) (*WindowExtension, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WindowExtension.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWindowExtension sets the old WindowExtension of the mutation.
+func withWindowExtension(node *WindowExtension) windowextensionOption {
+	return func(m *WindowExtensionMutation) {
+		m.oldValue = func(context.Context) (*WindowExtension, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WindowExtensionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WindowExtensionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WindowExtensionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WindowExtensionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WindowExtension.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *WindowExtensionMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *WindowExtensionMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *WindowExtensionMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetUnitID sets the "unit_id" field.
+func (m *WindowExtensionMutation) SetUnitID(i int) {
+	m.unit = &i
+}
+
+// UnitID returns the value of the "unit_id" field in the mutation.
+func (m *WindowExtensionMutation) UnitID() (r int, exists bool) {
+	v := m.unit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnitID returns the old "unit_id" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldUnitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnitID: %w", err)
+	}
+	return oldValue.UnitID, nil
+}
+
+// ResetUnitID resets all changes to the "unit_id" field.
+func (m *WindowExtensionMutation) ResetUnitID() {
+	m.unit = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WindowExtensionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WindowExtensionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WindowExtensionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WindowExtensionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WindowExtensionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WindowExtensionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetYear sets the "year" field.
+func (m *WindowExtensionMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *WindowExtensionMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *WindowExtensionMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *WindowExtensionMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *WindowExtensionMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetWindow sets the "window" field.
+func (m *WindowExtensionMutation) SetWindow(w windowextension.Window) {
+	m.window = &w
+}
+
+// Window returns the value of the "window" field in the mutation.
+func (m *WindowExtensionMutation) Window() (r windowextension.Window, exists bool) {
+	v := m.window
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWindow returns the old "window" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldWindow(ctx context.Context) (v windowextension.Window, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWindow is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWindow requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWindow: %w", err)
+	}
+	return oldValue.Window, nil
+}
+
+// ResetWindow resets all changes to the "window" field.
+func (m *WindowExtensionMutation) ResetWindow() {
+	m.window = nil
+}
+
+// SetUntil sets the "until" field.
+func (m *WindowExtensionMutation) SetUntil(d domain.Day) {
+	m.until = &d
+}
+
+// Until returns the value of the "until" field in the mutation.
+func (m *WindowExtensionMutation) Until() (r domain.Day, exists bool) {
+	v := m.until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUntil returns the old "until" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldUntil(ctx context.Context) (v domain.Day, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUntil: %w", err)
+	}
+	return oldValue.Until, nil
+}
+
+// ResetUntil resets all changes to the "until" field.
+func (m *WindowExtensionMutation) ResetUntil() {
+	m.until = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *WindowExtensionMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *WindowExtensionMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *WindowExtensionMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetGrantedBy sets the "granted_by" field.
+func (m *WindowExtensionMutation) SetGrantedBy(i int) {
+	m.granted_by = &i
+	m.addgranted_by = nil
+}
+
+// GrantedBy returns the value of the "granted_by" field in the mutation.
+func (m *WindowExtensionMutation) GrantedBy() (r int, exists bool) {
+	v := m.granted_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantedBy returns the old "granted_by" field's value of the WindowExtension entity.
+// If the WindowExtension object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WindowExtensionMutation) OldGrantedBy(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantedBy: %w", err)
+	}
+	return oldValue.GrantedBy, nil
+}
+
+// AddGrantedBy adds i to the "granted_by" field.
+func (m *WindowExtensionMutation) AddGrantedBy(i int) {
+	if m.addgranted_by != nil {
+		*m.addgranted_by += i
+	} else {
+		m.addgranted_by = &i
+	}
+}
+
+// AddedGrantedBy returns the value that was added to the "granted_by" field in this mutation.
+func (m *WindowExtensionMutation) AddedGrantedBy() (r int, exists bool) {
+	v := m.addgranted_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetGrantedBy resets all changes to the "granted_by" field.
+func (m *WindowExtensionMutation) ResetGrantedBy() {
+	m.granted_by = nil
+	m.addgranted_by = nil
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *WindowExtensionMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[windowextension.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *WindowExtensionMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *WindowExtensionMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *WindowExtensionMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (m *WindowExtensionMutation) ClearUnit() {
+	m.clearedunit = true
+	m.clearedFields[windowextension.FieldUnitID] = struct{}{}
+}
+
+// UnitCleared reports if the "unit" edge to the Unit entity was cleared.
+func (m *WindowExtensionMutation) UnitCleared() bool {
+	return m.clearedunit
+}
+
+// UnitIDs returns the "unit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UnitID instead. It exists only for internal usage by the builders.
+func (m *WindowExtensionMutation) UnitIDs() (ids []int) {
+	if id := m.unit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUnit resets all changes to the "unit" edge.
+func (m *WindowExtensionMutation) ResetUnit() {
+	m.unit = nil
+	m.clearedunit = false
+}
+
+// Where appends a list predicates to the WindowExtensionMutation builder.
+func (m *WindowExtensionMutation) Where(ps ...predicate.WindowExtension) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WindowExtensionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WindowExtensionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WindowExtension, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WindowExtensionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WindowExtensionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WindowExtension).
+func (m *WindowExtensionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WindowExtensionMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.tenant != nil {
+		fields = append(fields, windowextension.FieldTenantID)
+	}
+	if m.unit != nil {
+		fields = append(fields, windowextension.FieldUnitID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, windowextension.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, windowextension.FieldUpdatedAt)
+	}
+	if m.year != nil {
+		fields = append(fields, windowextension.FieldYear)
+	}
+	if m.window != nil {
+		fields = append(fields, windowextension.FieldWindow)
+	}
+	if m.until != nil {
+		fields = append(fields, windowextension.FieldUntil)
+	}
+	if m.reason != nil {
+		fields = append(fields, windowextension.FieldReason)
+	}
+	if m.granted_by != nil {
+		fields = append(fields, windowextension.FieldGrantedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WindowExtensionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case windowextension.FieldTenantID:
+		return m.TenantID()
+	case windowextension.FieldUnitID:
+		return m.UnitID()
+	case windowextension.FieldCreatedAt:
+		return m.CreatedAt()
+	case windowextension.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case windowextension.FieldYear:
+		return m.Year()
+	case windowextension.FieldWindow:
+		return m.Window()
+	case windowextension.FieldUntil:
+		return m.Until()
+	case windowextension.FieldReason:
+		return m.Reason()
+	case windowextension.FieldGrantedBy:
+		return m.GrantedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WindowExtensionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case windowextension.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case windowextension.FieldUnitID:
+		return m.OldUnitID(ctx)
+	case windowextension.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case windowextension.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case windowextension.FieldYear:
+		return m.OldYear(ctx)
+	case windowextension.FieldWindow:
+		return m.OldWindow(ctx)
+	case windowextension.FieldUntil:
+		return m.OldUntil(ctx)
+	case windowextension.FieldReason:
+		return m.OldReason(ctx)
+	case windowextension.FieldGrantedBy:
+		return m.OldGrantedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown WindowExtension field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WindowExtensionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case windowextension.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case windowextension.FieldUnitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnitID(v)
+		return nil
+	case windowextension.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case windowextension.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case windowextension.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case windowextension.FieldWindow:
+		v, ok := value.(windowextension.Window)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWindow(v)
+		return nil
+	case windowextension.FieldUntil:
+		v, ok := value.(domain.Day)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUntil(v)
+		return nil
+	case windowextension.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case windowextension.FieldGrantedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WindowExtension field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WindowExtensionMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, windowextension.FieldYear)
+	}
+	if m.addgranted_by != nil {
+		fields = append(fields, windowextension.FieldGrantedBy)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WindowExtensionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case windowextension.FieldYear:
+		return m.AddedYear()
+	case windowextension.FieldGrantedBy:
+		return m.AddedGrantedBy()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WindowExtensionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case windowextension.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case windowextension.FieldGrantedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddGrantedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WindowExtension numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WindowExtensionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WindowExtensionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WindowExtensionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown WindowExtension nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WindowExtensionMutation) ResetField(name string) error {
+	switch name {
+	case windowextension.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case windowextension.FieldUnitID:
+		m.ResetUnitID()
+		return nil
+	case windowextension.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case windowextension.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case windowextension.FieldYear:
+		m.ResetYear()
+		return nil
+	case windowextension.FieldWindow:
+		m.ResetWindow()
+		return nil
+	case windowextension.FieldUntil:
+		m.ResetUntil()
+		return nil
+	case windowextension.FieldReason:
+		m.ResetReason()
+		return nil
+	case windowextension.FieldGrantedBy:
+		m.ResetGrantedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown WindowExtension field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WindowExtensionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.tenant != nil {
+		edges = append(edges, windowextension.EdgeTenant)
+	}
+	if m.unit != nil {
+		edges = append(edges, windowextension.EdgeUnit)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WindowExtensionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case windowextension.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case windowextension.EdgeUnit:
+		if id := m.unit; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WindowExtensionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WindowExtensionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WindowExtensionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtenant {
+		edges = append(edges, windowextension.EdgeTenant)
+	}
+	if m.clearedunit {
+		edges = append(edges, windowextension.EdgeUnit)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WindowExtensionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case windowextension.EdgeTenant:
+		return m.clearedtenant
+	case windowextension.EdgeUnit:
+		return m.clearedunit
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WindowExtensionMutation) ClearEdge(name string) error {
+	switch name {
+	case windowextension.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	case windowextension.EdgeUnit:
+		m.ClearUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown WindowExtension unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WindowExtensionMutation) ResetEdge(name string) error {
+	switch name {
+	case windowextension.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case windowextension.EdgeUnit:
+		m.ResetUnit()
+		return nil
+	}
+	return fmt.Errorf("unknown WindowExtension edge %s", name)
+}
+
+// YearSettingsMutation represents an operation that mutates the YearSettings nodes in the graph.
+type YearSettingsMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	created_at    *time.Time
+	updated_at    *time.Time
+	year          *int
+	addyear       *int
+	settings      *domain.Settings
+	version       *int
+	addversion    *int
+	updated_by    *int
+	addupdated_by *int
+	clearedFields map[string]struct{}
+	tenant        *int
+	clearedtenant bool
+	done          bool
+	oldValue      func(context.Context) (*YearSettings, error)
+	predicates    []predicate.YearSettings
+}
+
+var _ ent.Mutation = (*YearSettingsMutation)(nil)
+
+// yearsettingsOption allows management of the mutation configuration using functional options.
+type yearsettingsOption func(*YearSettingsMutation)
+
+// newYearSettingsMutation creates new mutation for the YearSettings entity.
+func newYearSettingsMutation(c config, op Op, opts ...yearsettingsOption) *YearSettingsMutation {
+	m := &YearSettingsMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeYearSettings,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withYearSettingsID sets the ID field of the mutation.
+func withYearSettingsID(id int) yearsettingsOption {
+	return func(m *YearSettingsMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *YearSettings
+		)
+		m.oldValue = func(ctx context.Context) (*YearSettings, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().YearSettings.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withYearSettings sets the old YearSettings of the mutation.
+func withYearSettings(node *YearSettings) yearsettingsOption {
+	return func(m *YearSettingsMutation) {
+		m.oldValue = func(context.Context) (*YearSettings, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m YearSettingsMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m YearSettingsMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *YearSettingsMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *YearSettingsMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().YearSettings.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *YearSettingsMutation) SetTenantID(i int) {
+	m.tenant = &i
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *YearSettingsMutation) TenantID() (r int, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the YearSettings entity.
+// If the YearSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearSettingsMutation) OldTenantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *YearSettingsMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *YearSettingsMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *YearSettingsMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the YearSettings entity.
+// If the YearSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearSettingsMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *YearSettingsMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *YearSettingsMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *YearSettingsMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the YearSettings entity.
+// If the YearSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearSettingsMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *YearSettingsMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetYear sets the "year" field.
+func (m *YearSettingsMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *YearSettingsMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the YearSettings entity.
+// If the YearSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearSettingsMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *YearSettingsMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *YearSettingsMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *YearSettingsMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetSettings sets the "settings" field.
+func (m *YearSettingsMutation) SetSettings(d domain.Settings) {
+	m.settings = &d
+}
+
+// Settings returns the value of the "settings" field in the mutation.
+func (m *YearSettingsMutation) Settings() (r domain.Settings, exists bool) {
+	v := m.settings
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSettings returns the old "settings" field's value of the YearSettings entity.
+// If the YearSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearSettingsMutation) OldSettings(ctx context.Context) (v domain.Settings, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSettings is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSettings requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSettings: %w", err)
+	}
+	return oldValue.Settings, nil
+}
+
+// ResetSettings resets all changes to the "settings" field.
+func (m *YearSettingsMutation) ResetSettings() {
+	m.settings = nil
+}
+
+// SetVersion sets the "version" field.
+func (m *YearSettingsMutation) SetVersion(i int) {
+	m.version = &i
+	m.addversion = nil
+}
+
+// Version returns the value of the "version" field in the mutation.
+func (m *YearSettingsMutation) Version() (r int, exists bool) {
+	v := m.version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVersion returns the old "version" field's value of the YearSettings entity.
+// If the YearSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearSettingsMutation) OldVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVersion: %w", err)
+	}
+	return oldValue.Version, nil
+}
+
+// AddVersion adds i to the "version" field.
+func (m *YearSettingsMutation) AddVersion(i int) {
+	if m.addversion != nil {
+		*m.addversion += i
+	} else {
+		m.addversion = &i
+	}
+}
+
+// AddedVersion returns the value that was added to the "version" field in this mutation.
+func (m *YearSettingsMutation) AddedVersion() (r int, exists bool) {
+	v := m.addversion
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetVersion resets all changes to the "version" field.
+func (m *YearSettingsMutation) ResetVersion() {
+	m.version = nil
+	m.addversion = nil
+}
+
+// SetUpdatedBy sets the "updated_by" field.
+func (m *YearSettingsMutation) SetUpdatedBy(i int) {
+	m.updated_by = &i
+	m.addupdated_by = nil
+}
+
+// UpdatedBy returns the value of the "updated_by" field in the mutation.
+func (m *YearSettingsMutation) UpdatedBy() (r int, exists bool) {
+	v := m.updated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedBy returns the old "updated_by" field's value of the YearSettings entity.
+// If the YearSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *YearSettingsMutation) OldUpdatedBy(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedBy: %w", err)
+	}
+	return oldValue.UpdatedBy, nil
+}
+
+// AddUpdatedBy adds i to the "updated_by" field.
+func (m *YearSettingsMutation) AddUpdatedBy(i int) {
+	if m.addupdated_by != nil {
+		*m.addupdated_by += i
+	} else {
+		m.addupdated_by = &i
+	}
+}
+
+// AddedUpdatedBy returns the value that was added to the "updated_by" field in this mutation.
+func (m *YearSettingsMutation) AddedUpdatedBy() (r int, exists bool) {
+	v := m.addupdated_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearUpdatedBy clears the value of the "updated_by" field.
+func (m *YearSettingsMutation) ClearUpdatedBy() {
+	m.updated_by = nil
+	m.addupdated_by = nil
+	m.clearedFields[yearsettings.FieldUpdatedBy] = struct{}{}
+}
+
+// UpdatedByCleared returns if the "updated_by" field was cleared in this mutation.
+func (m *YearSettingsMutation) UpdatedByCleared() bool {
+	_, ok := m.clearedFields[yearsettings.FieldUpdatedBy]
+	return ok
+}
+
+// ResetUpdatedBy resets all changes to the "updated_by" field.
+func (m *YearSettingsMutation) ResetUpdatedBy() {
+	m.updated_by = nil
+	m.addupdated_by = nil
+	delete(m.clearedFields, yearsettings.FieldUpdatedBy)
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *YearSettingsMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[yearsettings.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *YearSettingsMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *YearSettingsMutation) TenantIDs() (ids []int) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *YearSettingsMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// Where appends a list predicates to the YearSettingsMutation builder.
+func (m *YearSettingsMutation) Where(ps ...predicate.YearSettings) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the YearSettingsMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *YearSettingsMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.YearSettings, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *YearSettingsMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *YearSettingsMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (YearSettings).
+func (m *YearSettingsMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *YearSettingsMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.tenant != nil {
+		fields = append(fields, yearsettings.FieldTenantID)
+	}
+	if m.created_at != nil {
+		fields = append(fields, yearsettings.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, yearsettings.FieldUpdatedAt)
+	}
+	if m.year != nil {
+		fields = append(fields, yearsettings.FieldYear)
+	}
+	if m.settings != nil {
+		fields = append(fields, yearsettings.FieldSettings)
+	}
+	if m.version != nil {
+		fields = append(fields, yearsettings.FieldVersion)
+	}
+	if m.updated_by != nil {
+		fields = append(fields, yearsettings.FieldUpdatedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *YearSettingsMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case yearsettings.FieldTenantID:
+		return m.TenantID()
+	case yearsettings.FieldCreatedAt:
+		return m.CreatedAt()
+	case yearsettings.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case yearsettings.FieldYear:
+		return m.Year()
+	case yearsettings.FieldSettings:
+		return m.Settings()
+	case yearsettings.FieldVersion:
+		return m.Version()
+	case yearsettings.FieldUpdatedBy:
+		return m.UpdatedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *YearSettingsMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case yearsettings.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case yearsettings.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case yearsettings.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case yearsettings.FieldYear:
+		return m.OldYear(ctx)
+	case yearsettings.FieldSettings:
+		return m.OldSettings(ctx)
+	case yearsettings.FieldVersion:
+		return m.OldVersion(ctx)
+	case yearsettings.FieldUpdatedBy:
+		return m.OldUpdatedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown YearSettings field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearSettingsMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case yearsettings.FieldTenantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case yearsettings.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case yearsettings.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case yearsettings.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case yearsettings.FieldSettings:
+		v, ok := value.(domain.Settings)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSettings(v)
+		return nil
+	case yearsettings.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVersion(v)
+		return nil
+	case yearsettings.FieldUpdatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearSettings field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *YearSettingsMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, yearsettings.FieldYear)
+	}
+	if m.addversion != nil {
+		fields = append(fields, yearsettings.FieldVersion)
+	}
+	if m.addupdated_by != nil {
+		fields = append(fields, yearsettings.FieldUpdatedBy)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *YearSettingsMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case yearsettings.FieldYear:
+		return m.AddedYear()
+	case yearsettings.FieldVersion:
+		return m.AddedVersion()
+	case yearsettings.FieldUpdatedBy:
+		return m.AddedUpdatedBy()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *YearSettingsMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case yearsettings.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case yearsettings.FieldVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddVersion(v)
+		return nil
+	case yearsettings.FieldUpdatedBy:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUpdatedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown YearSettings numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *YearSettingsMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(yearsettings.FieldUpdatedBy) {
+		fields = append(fields, yearsettings.FieldUpdatedBy)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *YearSettingsMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *YearSettingsMutation) ClearField(name string) error {
+	switch name {
+	case yearsettings.FieldUpdatedBy:
+		m.ClearUpdatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown YearSettings nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *YearSettingsMutation) ResetField(name string) error {
+	switch name {
+	case yearsettings.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case yearsettings.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case yearsettings.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case yearsettings.FieldYear:
+		m.ResetYear()
+		return nil
+	case yearsettings.FieldSettings:
+		m.ResetSettings()
+		return nil
+	case yearsettings.FieldVersion:
+		m.ResetVersion()
+		return nil
+	case yearsettings.FieldUpdatedBy:
+		m.ResetUpdatedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown YearSettings field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *YearSettingsMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.tenant != nil {
+		edges = append(edges, yearsettings.EdgeTenant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *YearSettingsMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case yearsettings.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *YearSettingsMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *YearSettingsMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *YearSettingsMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedtenant {
+		edges = append(edges, yearsettings.EdgeTenant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *YearSettingsMutation) EdgeCleared(name string) bool {
+	switch name {
+	case yearsettings.EdgeTenant:
+		return m.clearedtenant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *YearSettingsMutation) ClearEdge(name string) error {
+	switch name {
+	case yearsettings.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown YearSettings unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *YearSettingsMutation) ResetEdge(name string) error {
+	switch name {
+	case yearsettings.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown YearSettings edge %s", name)
 }

@@ -934,6 +934,18 @@ type (
 	}
 )
 
+// SetUnitID sets the "unit_id" field.
+func (u *PersonUpsert) SetUnitID(v int) *PersonUpsert {
+	u.Set(person.FieldUnitID, v)
+	return u
+}
+
+// UpdateUnitID sets the "unit_id" field to the value that was provided on create.
+func (u *PersonUpsert) UpdateUnitID() *PersonUpsert {
+	u.SetExcluded(person.FieldUnitID)
+	return u
+}
+
 // SetUpdatedAt sets the "updated_at" field.
 func (u *PersonUpsert) SetUpdatedAt(v time.Time) *PersonUpsert {
 	u.Set(person.FieldUpdatedAt, v)
@@ -1494,9 +1506,6 @@ func (u *PersonUpsertOne) UpdateNewValues() *PersonUpsertOne {
 		if _, exists := u.create.mutation.TenantID(); exists {
 			s.SetIgnore(person.FieldTenantID)
 		}
-		if _, exists := u.create.mutation.UnitID(); exists {
-			s.SetIgnore(person.FieldUnitID)
-		}
 		if _, exists := u.create.mutation.CreatedAt(); exists {
 			s.SetIgnore(person.FieldCreatedAt)
 		}
@@ -1529,6 +1538,20 @@ func (u *PersonUpsertOne) Update(set func(*PersonUpsert)) *PersonUpsertOne {
 		set(&PersonUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUnitID sets the "unit_id" field.
+func (u *PersonUpsertOne) SetUnitID(v int) *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetUnitID(v)
+	})
+}
+
+// UpdateUnitID sets the "unit_id" field to the value that was provided on create.
+func (u *PersonUpsertOne) UpdateUnitID() *PersonUpsertOne {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateUnitID()
+	})
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -2347,9 +2370,6 @@ func (u *PersonUpsertBulk) UpdateNewValues() *PersonUpsertBulk {
 			if _, exists := b.mutation.TenantID(); exists {
 				s.SetIgnore(person.FieldTenantID)
 			}
-			if _, exists := b.mutation.UnitID(); exists {
-				s.SetIgnore(person.FieldUnitID)
-			}
 			if _, exists := b.mutation.CreatedAt(); exists {
 				s.SetIgnore(person.FieldCreatedAt)
 			}
@@ -2383,6 +2403,20 @@ func (u *PersonUpsertBulk) Update(set func(*PersonUpsert)) *PersonUpsertBulk {
 		set(&PersonUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUnitID sets the "unit_id" field.
+func (u *PersonUpsertBulk) SetUnitID(v int) *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.SetUnitID(v)
+	})
+}
+
+// UpdateUnitID sets the "unit_id" field to the value that was provided on create.
+func (u *PersonUpsertBulk) UpdateUnitID() *PersonUpsertBulk {
+	return u.Update(func(s *PersonUpsert) {
+		s.UpdateUnitID()
+	})
 }
 
 // SetUpdatedAt sets the "updated_at" field.

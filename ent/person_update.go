@@ -14,6 +14,7 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/person"
 	"github.com/zhicheng-hr/zhicheng/ent/predicate"
+	"github.com/zhicheng-hr/zhicheng/ent/unit"
 )
 
 // PersonUpdate is the builder for updating Person entities.
@@ -27,6 +28,20 @@ type PersonUpdate struct {
 // Where appends a list predicates to the PersonUpdate builder.
 func (_u *PersonUpdate) Where(ps ...predicate.Person) *PersonUpdate {
 	_u.mutation.Where(ps...)
+	return _u
+}
+
+// SetUnitID sets the "unit_id" field.
+func (_u *PersonUpdate) SetUnitID(v int) *PersonUpdate {
+	_u.mutation.SetUnitID(v)
+	return _u
+}
+
+// SetNillableUnitID sets the "unit_id" field if the given value is not nil.
+func (_u *PersonUpdate) SetNillableUnitID(v *int) *PersonUpdate {
+	if v != nil {
+		_u.SetUnitID(*v)
+	}
 	return _u
 }
 
@@ -619,9 +634,20 @@ func (_u *PersonUpdate) ClearSourceDigest() *PersonUpdate {
 	return _u
 }
 
+// SetUnit sets the "unit" edge to the Unit entity.
+func (_u *PersonUpdate) SetUnit(v *Unit) *PersonUpdate {
+	return _u.SetUnitID(v.ID)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdate) Mutation() *PersonMutation {
 	return _u.mutation
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (_u *PersonUpdate) ClearUnit() *PersonUpdate {
+	_u.mutation.ClearUnit()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -969,6 +995,35 @@ func (_u *PersonUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SourceDigestCleared() {
 		_spec.ClearField(person.FieldSourceDigest, field.TypeString)
 	}
+	if _u.mutation.UnitCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   person.UnitTable,
+			Columns: []string{person.UnitColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.UnitIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   person.UnitTable,
+			Columns: []string{person.UnitColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -989,6 +1044,20 @@ type PersonUpdateOne struct {
 	hooks     []Hook
 	mutation  *PersonMutation
 	modifiers []func(*sql.UpdateBuilder)
+}
+
+// SetUnitID sets the "unit_id" field.
+func (_u *PersonUpdateOne) SetUnitID(v int) *PersonUpdateOne {
+	_u.mutation.SetUnitID(v)
+	return _u
+}
+
+// SetNillableUnitID sets the "unit_id" field if the given value is not nil.
+func (_u *PersonUpdateOne) SetNillableUnitID(v *int) *PersonUpdateOne {
+	if v != nil {
+		_u.SetUnitID(*v)
+	}
+	return _u
 }
 
 // SetUpdatedAt sets the "updated_at" field.
@@ -1580,9 +1649,20 @@ func (_u *PersonUpdateOne) ClearSourceDigest() *PersonUpdateOne {
 	return _u
 }
 
+// SetUnit sets the "unit" edge to the Unit entity.
+func (_u *PersonUpdateOne) SetUnit(v *Unit) *PersonUpdateOne {
+	return _u.SetUnitID(v.ID)
+}
+
 // Mutation returns the PersonMutation object of the builder.
 func (_u *PersonUpdateOne) Mutation() *PersonMutation {
 	return _u.mutation
+}
+
+// ClearUnit clears the "unit" edge to the Unit entity.
+func (_u *PersonUpdateOne) ClearUnit() *PersonUpdateOne {
+	_u.mutation.ClearUnit()
+	return _u
 }
 
 // Where appends a list predicates to the PersonUpdate builder.
@@ -1959,6 +2039,35 @@ func (_u *PersonUpdateOne) sqlSave(ctx context.Context) (_node *Person, err erro
 	}
 	if _u.mutation.SourceDigestCleared() {
 		_spec.ClearField(person.FieldSourceDigest, field.TypeString)
+	}
+	if _u.mutation.UnitCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   person.UnitTable,
+			Columns: []string{person.UnitColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.UnitIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   person.UnitTable,
+			Columns: []string{person.UnitColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(unit.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Person{config: _u.config}

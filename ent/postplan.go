@@ -34,6 +34,10 @@ type PostPlan struct {
 	Level domain.PostLevel `json:"level,omitempty"`
 	// Approved holds the value of the "approved" field.
 	Approved int `json:"approved,omitempty"`
+	// the user who last entered it by hand; none when a sync wrote it
+	UpdatedBy int `json:"updated_by,omitempty"`
+	// what the clerk noted with the plan, such as the approval's reference
+	Note string `json:"note,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the PostPlanQuery when eager-loading is set.
 	Edges        PostPlanEdges `json:"edges"`
@@ -78,8 +82,10 @@ func (*PostPlan) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case postplan.FieldID, postplan.FieldTenantID, postplan.FieldUnitID, postplan.FieldYear, postplan.FieldLevel, postplan.FieldApproved:
+		case postplan.FieldID, postplan.FieldTenantID, postplan.FieldUnitID, postplan.FieldYear, postplan.FieldLevel, postplan.FieldApproved, postplan.FieldUpdatedBy:
 			values[i] = new(sql.NullInt64)
+		case postplan.FieldNote:
+			values[i] = new(sql.NullString)
 		case postplan.FieldCreatedAt, postplan.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
 		default:
@@ -144,6 +150,18 @@ func (_m *PostPlan) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field approved", values[i])
 			} else if value.Valid {
 				_m.Approved = int(value.Int64)
+			}
+		case postplan.FieldUpdatedBy:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field updated_by", values[i])
+			} else if value.Valid {
+				_m.UpdatedBy = int(value.Int64)
+			}
+		case postplan.FieldNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field note", values[i])
+			} else if value.Valid {
+				_m.Note = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -211,6 +229,12 @@ func (_m *PostPlan) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("approved=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Approved))
+	builder.WriteString(", ")
+	builder.WriteString("updated_by=")
+	builder.WriteString(fmt.Sprintf("%v", _m.UpdatedBy))
+	builder.WriteString(", ")
+	builder.WriteString("note=")
+	builder.WriteString(_m.Note)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -83,6 +83,34 @@ func (_c *PostPlanCreate) SetApproved(v int) *PostPlanCreate {
 	return _c
 }
 
+// SetUpdatedBy sets the "updated_by" field.
+func (_c *PostPlanCreate) SetUpdatedBy(v int) *PostPlanCreate {
+	_c.mutation.SetUpdatedBy(v)
+	return _c
+}
+
+// SetNillableUpdatedBy sets the "updated_by" field if the given value is not nil.
+func (_c *PostPlanCreate) SetNillableUpdatedBy(v *int) *PostPlanCreate {
+	if v != nil {
+		_c.SetUpdatedBy(*v)
+	}
+	return _c
+}
+
+// SetNote sets the "note" field.
+func (_c *PostPlanCreate) SetNote(v string) *PostPlanCreate {
+	_c.mutation.SetNote(v)
+	return _c
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_c *PostPlanCreate) SetNillableNote(v *string) *PostPlanCreate {
+	if v != nil {
+		_c.SetNote(*v)
+	}
+	return _c
+}
+
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *PostPlanCreate) SetTenant(v *Tenant) *PostPlanCreate {
 	return _c.SetTenantID(v.ID)
@@ -175,6 +203,11 @@ func (_c *PostPlanCreate) check() error {
 			return &ValidationError{Name: "approved", err: fmt.Errorf(`ent: validator failed for field "PostPlan.approved": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := postplan.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "PostPlan.note": %w`, err)}
+		}
+	}
 	if len(_c.mutation.TenantIDs()) == 0 {
 		return &ValidationError{Name: "tenant", err: errors.New(`ent: missing required edge "PostPlan.tenant"`)}
 	}
@@ -227,6 +260,14 @@ func (_c *PostPlanCreate) createSpec() (*PostPlan, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Approved(); ok {
 		_spec.SetField(postplan.FieldApproved, field.TypeInt, value)
 		_node.Approved = value
+	}
+	if value, ok := _c.mutation.UpdatedBy(); ok {
+		_spec.SetField(postplan.FieldUpdatedBy, field.TypeInt, value)
+		_node.UpdatedBy = value
+	}
+	if value, ok := _c.mutation.Note(); ok {
+		_spec.SetField(postplan.FieldNote, field.TypeString, value)
+		_node.Note = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -380,6 +421,48 @@ func (u *PostPlanUpsert) AddApproved(v int) *PostPlanUpsert {
 	return u
 }
 
+// SetUpdatedBy sets the "updated_by" field.
+func (u *PostPlanUpsert) SetUpdatedBy(v int) *PostPlanUpsert {
+	u.Set(postplan.FieldUpdatedBy, v)
+	return u
+}
+
+// UpdateUpdatedBy sets the "updated_by" field to the value that was provided on create.
+func (u *PostPlanUpsert) UpdateUpdatedBy() *PostPlanUpsert {
+	u.SetExcluded(postplan.FieldUpdatedBy)
+	return u
+}
+
+// AddUpdatedBy adds v to the "updated_by" field.
+func (u *PostPlanUpsert) AddUpdatedBy(v int) *PostPlanUpsert {
+	u.Add(postplan.FieldUpdatedBy, v)
+	return u
+}
+
+// ClearUpdatedBy clears the value of the "updated_by" field.
+func (u *PostPlanUpsert) ClearUpdatedBy() *PostPlanUpsert {
+	u.SetNull(postplan.FieldUpdatedBy)
+	return u
+}
+
+// SetNote sets the "note" field.
+func (u *PostPlanUpsert) SetNote(v string) *PostPlanUpsert {
+	u.Set(postplan.FieldNote, v)
+	return u
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *PostPlanUpsert) UpdateNote() *PostPlanUpsert {
+	u.SetExcluded(postplan.FieldNote)
+	return u
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *PostPlanUpsert) ClearNote() *PostPlanUpsert {
+	u.SetNull(postplan.FieldNote)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -505,6 +588,55 @@ func (u *PostPlanUpsertOne) AddApproved(v int) *PostPlanUpsertOne {
 func (u *PostPlanUpsertOne) UpdateApproved() *PostPlanUpsertOne {
 	return u.Update(func(s *PostPlanUpsert) {
 		s.UpdateApproved()
+	})
+}
+
+// SetUpdatedBy sets the "updated_by" field.
+func (u *PostPlanUpsertOne) SetUpdatedBy(v int) *PostPlanUpsertOne {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.SetUpdatedBy(v)
+	})
+}
+
+// AddUpdatedBy adds v to the "updated_by" field.
+func (u *PostPlanUpsertOne) AddUpdatedBy(v int) *PostPlanUpsertOne {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.AddUpdatedBy(v)
+	})
+}
+
+// UpdateUpdatedBy sets the "updated_by" field to the value that was provided on create.
+func (u *PostPlanUpsertOne) UpdateUpdatedBy() *PostPlanUpsertOne {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.UpdateUpdatedBy()
+	})
+}
+
+// ClearUpdatedBy clears the value of the "updated_by" field.
+func (u *PostPlanUpsertOne) ClearUpdatedBy() *PostPlanUpsertOne {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.ClearUpdatedBy()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *PostPlanUpsertOne) SetNote(v string) *PostPlanUpsertOne {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *PostPlanUpsertOne) UpdateNote() *PostPlanUpsertOne {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *PostPlanUpsertOne) ClearNote() *PostPlanUpsertOne {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.ClearNote()
 	})
 }
 
@@ -799,6 +931,55 @@ func (u *PostPlanUpsertBulk) AddApproved(v int) *PostPlanUpsertBulk {
 func (u *PostPlanUpsertBulk) UpdateApproved() *PostPlanUpsertBulk {
 	return u.Update(func(s *PostPlanUpsert) {
 		s.UpdateApproved()
+	})
+}
+
+// SetUpdatedBy sets the "updated_by" field.
+func (u *PostPlanUpsertBulk) SetUpdatedBy(v int) *PostPlanUpsertBulk {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.SetUpdatedBy(v)
+	})
+}
+
+// AddUpdatedBy adds v to the "updated_by" field.
+func (u *PostPlanUpsertBulk) AddUpdatedBy(v int) *PostPlanUpsertBulk {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.AddUpdatedBy(v)
+	})
+}
+
+// UpdateUpdatedBy sets the "updated_by" field to the value that was provided on create.
+func (u *PostPlanUpsertBulk) UpdateUpdatedBy() *PostPlanUpsertBulk {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.UpdateUpdatedBy()
+	})
+}
+
+// ClearUpdatedBy clears the value of the "updated_by" field.
+func (u *PostPlanUpsertBulk) ClearUpdatedBy() *PostPlanUpsertBulk {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.ClearUpdatedBy()
+	})
+}
+
+// SetNote sets the "note" field.
+func (u *PostPlanUpsertBulk) SetNote(v string) *PostPlanUpsertBulk {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.SetNote(v)
+	})
+}
+
+// UpdateNote sets the "note" field to the value that was provided on create.
+func (u *PostPlanUpsertBulk) UpdateNote() *PostPlanUpsertBulk {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.UpdateNote()
+	})
+}
+
+// ClearNote clears the value of the "note" field.
+func (u *PostPlanUpsertBulk) ClearNote() *PostPlanUpsertBulk {
+	return u.Update(func(s *PostPlanUpsert) {
+		s.ClearNote()
 	})
 }
 

@@ -99,6 +99,53 @@ func (_u *PostPlanUpdate) AddApproved(v int) *PostPlanUpdate {
 	return _u
 }
 
+// SetUpdatedBy sets the "updated_by" field.
+func (_u *PostPlanUpdate) SetUpdatedBy(v int) *PostPlanUpdate {
+	_u.mutation.ResetUpdatedBy()
+	_u.mutation.SetUpdatedBy(v)
+	return _u
+}
+
+// SetNillableUpdatedBy sets the "updated_by" field if the given value is not nil.
+func (_u *PostPlanUpdate) SetNillableUpdatedBy(v *int) *PostPlanUpdate {
+	if v != nil {
+		_u.SetUpdatedBy(*v)
+	}
+	return _u
+}
+
+// AddUpdatedBy adds value to the "updated_by" field.
+func (_u *PostPlanUpdate) AddUpdatedBy(v int) *PostPlanUpdate {
+	_u.mutation.AddUpdatedBy(v)
+	return _u
+}
+
+// ClearUpdatedBy clears the value of the "updated_by" field.
+func (_u *PostPlanUpdate) ClearUpdatedBy() *PostPlanUpdate {
+	_u.mutation.ClearUpdatedBy()
+	return _u
+}
+
+// SetNote sets the "note" field.
+func (_u *PostPlanUpdate) SetNote(v string) *PostPlanUpdate {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *PostPlanUpdate) SetNillableNote(v *string) *PostPlanUpdate {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *PostPlanUpdate) ClearNote() *PostPlanUpdate {
+	_u.mutation.ClearNote()
+	return _u
+}
+
 // Mutation returns the PostPlanMutation object of the builder.
 func (_u *PostPlanUpdate) Mutation() *PostPlanMutation {
 	return _u.mutation
@@ -153,6 +200,11 @@ func (_u *PostPlanUpdate) check() error {
 			return &ValidationError{Name: "approved", err: fmt.Errorf(`ent: validator failed for field "PostPlan.approved": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := postplan.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "PostPlan.note": %w`, err)}
+		}
+	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PostPlan.tenant"`)
 	}
@@ -200,6 +252,21 @@ func (_u *PostPlanUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedApproved(); ok {
 		_spec.AddField(postplan.FieldApproved, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.UpdatedBy(); ok {
+		_spec.SetField(postplan.FieldUpdatedBy, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedUpdatedBy(); ok {
+		_spec.AddField(postplan.FieldUpdatedBy, field.TypeInt, value)
+	}
+	if _u.mutation.UpdatedByCleared() {
+		_spec.ClearField(postplan.FieldUpdatedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(postplan.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(postplan.FieldNote, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -292,6 +359,53 @@ func (_u *PostPlanUpdateOne) AddApproved(v int) *PostPlanUpdateOne {
 	return _u
 }
 
+// SetUpdatedBy sets the "updated_by" field.
+func (_u *PostPlanUpdateOne) SetUpdatedBy(v int) *PostPlanUpdateOne {
+	_u.mutation.ResetUpdatedBy()
+	_u.mutation.SetUpdatedBy(v)
+	return _u
+}
+
+// SetNillableUpdatedBy sets the "updated_by" field if the given value is not nil.
+func (_u *PostPlanUpdateOne) SetNillableUpdatedBy(v *int) *PostPlanUpdateOne {
+	if v != nil {
+		_u.SetUpdatedBy(*v)
+	}
+	return _u
+}
+
+// AddUpdatedBy adds value to the "updated_by" field.
+func (_u *PostPlanUpdateOne) AddUpdatedBy(v int) *PostPlanUpdateOne {
+	_u.mutation.AddUpdatedBy(v)
+	return _u
+}
+
+// ClearUpdatedBy clears the value of the "updated_by" field.
+func (_u *PostPlanUpdateOne) ClearUpdatedBy() *PostPlanUpdateOne {
+	_u.mutation.ClearUpdatedBy()
+	return _u
+}
+
+// SetNote sets the "note" field.
+func (_u *PostPlanUpdateOne) SetNote(v string) *PostPlanUpdateOne {
+	_u.mutation.SetNote(v)
+	return _u
+}
+
+// SetNillableNote sets the "note" field if the given value is not nil.
+func (_u *PostPlanUpdateOne) SetNillableNote(v *string) *PostPlanUpdateOne {
+	if v != nil {
+		_u.SetNote(*v)
+	}
+	return _u
+}
+
+// ClearNote clears the value of the "note" field.
+func (_u *PostPlanUpdateOne) ClearNote() *PostPlanUpdateOne {
+	_u.mutation.ClearNote()
+	return _u
+}
+
 // Mutation returns the PostPlanMutation object of the builder.
 func (_u *PostPlanUpdateOne) Mutation() *PostPlanMutation {
 	return _u.mutation
@@ -359,6 +473,11 @@ func (_u *PostPlanUpdateOne) check() error {
 			return &ValidationError{Name: "approved", err: fmt.Errorf(`ent: validator failed for field "PostPlan.approved": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Note(); ok {
+		if err := postplan.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "PostPlan.note": %w`, err)}
+		}
+	}
 	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "PostPlan.tenant"`)
 	}
@@ -423,6 +542,21 @@ func (_u *PostPlanUpdateOne) sqlSave(ctx context.Context) (_node *PostPlan, err 
 	}
 	if value, ok := _u.mutation.AddedApproved(); ok {
 		_spec.AddField(postplan.FieldApproved, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.UpdatedBy(); ok {
+		_spec.SetField(postplan.FieldUpdatedBy, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedUpdatedBy(); ok {
+		_spec.AddField(postplan.FieldUpdatedBy, field.TypeInt, value)
+	}
+	if _u.mutation.UpdatedByCleared() {
+		_spec.ClearField(postplan.FieldUpdatedBy, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Note(); ok {
+		_spec.SetField(postplan.FieldNote, field.TypeString, value)
+	}
+	if _u.mutation.NoteCleared() {
+		_spec.ClearField(postplan.FieldNote, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &PostPlan{config: _u.config}

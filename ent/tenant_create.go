@@ -175,6 +175,11 @@ func (_c *TenantCreate) check() error {
 			return &ValidationError{Name: "region_code", err: fmt.Errorf(`ent: validator failed for field "Tenant.region_code": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Settings(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "settings", err: fmt.Errorf(`ent: validator failed for field "Tenant.settings": %w`, err)}
+		}
+	}
 	return nil
 }
 

@@ -162,6 +162,11 @@ func (_u *TenantUpdate) check() error {
 			return &ValidationError{Name: "region_code", err: fmt.Errorf(`ent: validator failed for field "Tenant.region_code": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Settings(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "settings", err: fmt.Errorf(`ent: validator failed for field "Tenant.settings": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -373,6 +378,11 @@ func (_u *TenantUpdateOne) check() error {
 	if v, ok := _u.mutation.RegionCode(); ok {
 		if err := tenant.RegionCodeValidator(string(v)); err != nil {
 			return &ValidationError{Name: "region_code", err: fmt.Errorf(`ent: validator failed for field "Tenant.region_code": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Settings(); ok {
+		if err := v.Validate(); err != nil {
+			return &ValidationError{Name: "settings", err: fmt.Errorf(`ent: validator failed for field "Tenant.settings": %w`, err)}
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ package ent
 
 import (
 	"context"
+	stdsql "database/sql"
+	"fmt"
 	"sync"
 
 	"entgo.io/ent/dialect"
@@ -12,6 +14,10 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// ApplicationEvent is the client for interacting with the ApplicationEvent builders.
+	ApplicationEvent *ApplicationEventClient
+	// ApplicationQuota is the client for interacting with the ApplicationQuota builders.
+	ApplicationQuota *ApplicationQuotaClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// DeclarationLine is the client for interacting with the DeclarationLine builders.
@@ -22,6 +28,10 @@ type Tx struct {
 	Person *PersonClient
 	// PostPlan is the client for interacting with the PostPlan builders.
 	PostPlan *PostPlanClient
+	// PostPlanHistory is the client for interacting with the PostPlanHistory builders.
+	PostPlanHistory *PostPlanHistoryClient
+	// PostPlanLock is the client for interacting with the PostPlanLock builders.
+	PostPlanLock *PostPlanLockClient
 	// QuotaBalance is the client for interacting with the QuotaBalance builders.
 	QuotaBalance *QuotaBalanceClient
 	// QuotaDeclaration is the client for interacting with the QuotaDeclaration builders.
@@ -32,12 +42,24 @@ type Tx struct {
 	ReviewEvent *ReviewEventClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// SyncBinding is the client for interacting with the SyncBinding builders.
+	SyncBinding *SyncBindingClient
+	// SyncRefusal is the client for interacting with the SyncRefusal builders.
+	SyncRefusal *SyncRefusalClient
+	// SyncRun is the client for interacting with the SyncRun builders.
+	SyncRun *SyncRunClient
 	// Tenant is the client for interacting with the Tenant builders.
 	Tenant *TenantClient
+	// TitleApplication is the client for interacting with the TitleApplication builders.
+	TitleApplication *TitleApplicationClient
 	// Unit is the client for interacting with the Unit builders.
 	Unit *UnitClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WindowExtension is the client for interacting with the WindowExtension builders.
+	WindowExtension *WindowExtensionClient
+	// YearSettings is the client for interacting with the YearSettings builders.
+	YearSettings *YearSettingsClient
 
 	// lazily loaded.
 	client     *Client
@@ -169,19 +191,29 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.ApplicationEvent = NewApplicationEventClient(tx.config)
+	tx.ApplicationQuota = NewApplicationQuotaClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.DeclarationLine = NewDeclarationLineClient(tx.config)
 	tx.Department = NewDepartmentClient(tx.config)
 	tx.Person = NewPersonClient(tx.config)
 	tx.PostPlan = NewPostPlanClient(tx.config)
+	tx.PostPlanHistory = NewPostPlanHistoryClient(tx.config)
+	tx.PostPlanLock = NewPostPlanLockClient(tx.config)
 	tx.QuotaBalance = NewQuotaBalanceClient(tx.config)
 	tx.QuotaDeclaration = NewQuotaDeclarationClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
 	tx.ReviewEvent = NewReviewEventClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.SyncBinding = NewSyncBindingClient(tx.config)
+	tx.SyncRefusal = NewSyncRefusalClient(tx.config)
+	tx.SyncRun = NewSyncRunClient(tx.config)
 	tx.Tenant = NewTenantClient(tx.config)
+	tx.TitleApplication = NewTitleApplicationClient(tx.config)
 	tx.Unit = NewUnitClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.WindowExtension = NewWindowExtensionClient(tx.config)
+	tx.YearSettings = NewYearSettingsClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.
@@ -191,7 +223,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AuditEvent.QueryXXX(), the query will be executed
+// applies a query, for example: ApplicationEvent.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.
@@ -244,3 +276,27 @@ func (tx *txDriver) Query(ctx context.Context, query string, args, v any) error 
 }
 
 var _ dialect.Driver = (*txDriver)(nil)
+
+// ExecContext allows calling the underlying ExecContext method of the transaction if it is supported by it.
+// See, database/sql#Tx.ExecContext for more information.
+func (tx *txDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	ex, ok := tx.tx.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("Tx.ExecContext is not supported")
+	}
+	return ex.ExecContext(ctx, query, args...)
+}
+
+// QueryContext allows calling the underlying QueryContext method of the transaction if it is supported by it.
+// See, database/sql#Tx.QueryContext for more information.
+func (tx *txDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	q, ok := tx.tx.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("Tx.QueryContext is not supported")
+	}
+	return q.QueryContext(ctx, query, args...)
+}

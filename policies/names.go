@@ -38,8 +38,20 @@ const (
 	ObjUser = "user"
 	// ObjSync is the synchronisation with outside systems.
 	ObjSync = "sync"
+	// ObjUnitSync is the synchronisation of one unit's people or posts.
+	ObjUnitSync = "unit_sync"
+	// ObjSyncRun is the record of a synchronisation run.
+	ObjSyncRun = "sync_run"
+	// ObjSyncBinding is a tenant's sync plugin and its configuration.
+	ObjSyncBinding = "sync_binding"
 	// ObjTenant is a tenant of the platform.
 	ObjTenant = "tenant"
+	// ObjPostPlan is a unit's approved posts per level and year.
+	ObjPostPlan = "post_plan"
+	// ObjApplication is a title application filed for a person.
+	ObjApplication = "application"
+	// ObjWindow is a year's declaration or application window.
+	ObjWindow = "window"
 )
 
 // Actions, as they appear in the action column of the policy.
@@ -62,4 +74,8 @@ const (
 	ActManage = "manage"
 	// ActRun starts a synchronisation run.
 	ActRun = "run"
+	// ActLock locks a year's post plans against change.
+	ActLock = "lock"
+	// ActExtend extends a window for one unit.
+	ActExtend = "extend"
 )

@@ -46,7 +46,23 @@ var grants = []struct {
 	{ObjSettings, ActUpdate, [6]bool{n, n, n, y, n, n}},
 	{ObjUser, ActManage, [6]bool{n, n, n, y, n, n}},
 	{ObjSync, ActRun, [6]bool{n, n, n, y, n, n}},
+	{ObjUnitSync, ActRun, [6]bool{y, n, n, y, n, n}},
+	{ObjSyncRun, ActRead, [6]bool{y, n, n, y, n, n}},
+	{ObjSyncBinding, ActRead, [6]bool{n, n, n, y, n, n}},
+	{ObjSyncBinding, ActUpdate, [6]bool{n, n, n, y, n, n}},
 	{ObjTenant, ActCreate, [6]bool{n, n, n, n, n, y}},
+	{ObjPostPlan, ActRead, [6]bool{y, y, y, y, n, n}},
+	{ObjPostPlan, ActUpdate, [6]bool{y, n, n, n, n, n}},
+	{ObjPostPlan, ActLock, [6]bool{n, n, y, n, n, n}},
+	{ObjApplication, ActRead, [6]bool{y, y, y, y, n, n}},
+	{ObjApplication, ActCreate, [6]bool{y, n, n, n, n, n}},
+	{ObjApplication, ActUpdate, [6]bool{y, n, n, n, n, n}},
+	{ObjApplication, ActDelete, [6]bool{y, n, n, n, n, n}},
+	{ObjApplication, ActSubmit, [6]bool{y, n, n, n, n, n}},
+	{ObjApplication, ActWithdraw, [6]bool{y, n, n, n, n, n}},
+	{ObjApplication, ActReview, [6]bool{n, y, y, n, n, n}},
+	{ObjWindow, ActRead, [6]bool{y, y, y, y, n, n}},
+	{ObjWindow, ActExtend, [6]bool{n, n, y, n, n, n}},
 }
 
 func newEnforcer(t *testing.T) *casbin.SyncedEnforcer {

@@ -112,7 +112,7 @@ func (c *catalog) clock(l *i18n.Localizer, t time.Time) string {
 // values, or "" when its values are shown as they are.
 func namedKind(param string) string {
 	switch param {
-	case "grade", "status", "channel":
+	case "grade", "status", "channel", "field", "window":
 		return param
 	case "role", "stage":
 		return "role"

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -69,7 +70,7 @@ func TestCatalogsComplete(t *testing.T) {
 		have := catalogKeys(t, lang)
 		for _, id := range want {
 			if !slices.Contains(have, id) {
-				t.Errorf("active.%s.json: no message %q", lang, id)
+				t.Errorf("%s catalogs: no message %q", lang, id)
 			}
 		}
 	}
@@ -137,11 +138,18 @@ func TestMessagesRender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every parameter any message names gets a value.
 	params := map[string]any{}
-	for _, p := range []string{"what", "grade", "vacancy", "asked", "status", "stage", "line", "count",
-		"channel", "max", "year", "min_length", "min_classes", "key", "region", "role", "until",
-		"max_kib", "field", "name", "method", "id", "n", "total", "from", "to", "unit", "value", "rows", "created", "updated", "unchanged", "skipped", "transfers", "fields", "series"} {
-		params[p] = "X"
+	action := regexp.MustCompile(`\{\{[^}]*\}\}`)
+	field := regexp.MustCompile(`\.(\w+)`)
+	for _, lang := range []string{"zh", "en"} {
+		for _, msg := range catalogTexts(t, lang) {
+			for _, a := range action.FindAllString(msg, -1) {
+				for _, m := range field.FindAllStringSubmatch(a, -1) {
+					params[m[1]] = "X"
+				}
+			}
+		}
 	}
 	for _, lang := range []string{"zh", "en"} {
 		l := i18n.NewLocalizer(c.bundle, lang)
@@ -184,19 +192,39 @@ func grep(t *testing.T, glob string, patterns []*regexp.Regexp) []string {
 // catalogKeys returns the sorted message ids of a catalog.
 func catalogKeys(t *testing.T, lang string) []string {
 	t.Helper()
-	b, err := localeFiles.ReadFile("locales/active." + lang + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for k := range m {
+	for k := range catalogTexts(t, lang) {
 		out = append(out, k)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// catalogTexts reads every catalog of a language into one map, and fails
+// when two catalogs have the same message.
+func catalogTexts(t *testing.T, lang string) map[string]string {
+	t.Helper()
+	paths, err := fs.Glob(localeFiles, "locales/*."+lang+".json")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no catalogs for %s: %v", lang, err)
+	}
+	out := map[string]string{}
+	for _, p := range paths {
+		b, err := localeFiles.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]string
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		for k, v := range m {
+			if _, ok := out[k]; ok {
+				t.Errorf("%s: message %q is also in another %s catalog", p, k, lang)
+			}
+			out[k] = v
+		}
+	}
 	return out
 }
 

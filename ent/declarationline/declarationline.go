@@ -32,6 +32,10 @@ const (
 	FieldCount = "count"
 	// FieldReason holds the string denoting the reason field in the database.
 	FieldReason = "reason"
+	// FieldPeople holds the string denoting the people field in the database.
+	FieldPeople = "people"
+	// FieldDepartures holds the string denoting the departures field in the database.
+	FieldDepartures = "departures"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeUnit holds the string denoting the unit edge name in mutations.
@@ -74,6 +78,8 @@ var Columns = []string{
 	FieldSeries,
 	FieldCount,
 	FieldReason,
+	FieldPeople,
+	FieldDepartures,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -384,6 +384,26 @@ func ReasonContainsFold(v string) predicate.DeclarationLine {
 	return predicate.DeclarationLine(sql.FieldContainsFold(FieldReason, v))
 }
 
+// PeopleIsNil applies the IsNil predicate on the "people" field.
+func PeopleIsNil() predicate.DeclarationLine {
+	return predicate.DeclarationLine(sql.FieldIsNull(FieldPeople))
+}
+
+// PeopleNotNil applies the NotNil predicate on the "people" field.
+func PeopleNotNil() predicate.DeclarationLine {
+	return predicate.DeclarationLine(sql.FieldNotNull(FieldPeople))
+}
+
+// DeparturesIsNil applies the IsNil predicate on the "departures" field.
+func DeparturesIsNil() predicate.DeclarationLine {
+	return predicate.DeclarationLine(sql.FieldIsNull(FieldDepartures))
+}
+
+// DeparturesNotNil applies the NotNil predicate on the "departures" field.
+func DeparturesNotNil() predicate.DeclarationLine {
+	return predicate.DeclarationLine(sql.FieldNotNull(FieldDepartures))
+}
+
 // HasTenant applies the HasEdge predicate on the "tenant" edge.
 func HasTenant() predicate.DeclarationLine {
 	return predicate.DeclarationLine(func(s *sql.Selector) {

@@ -9,6 +9,30 @@ import (
 	"github.com/zhicheng-hr/zhicheng/ent"
 )
 
+// The ApplicationEventFunc type is an adapter to allow the use of ordinary
+// function as ApplicationEvent mutator.
+type ApplicationEventFunc func(context.Context, *ent.ApplicationEventMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApplicationEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApplicationEventMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApplicationEventMutation", m)
+}
+
+// The ApplicationQuotaFunc type is an adapter to allow the use of ordinary
+// function as ApplicationQuota mutator.
+type ApplicationQuotaFunc func(context.Context, *ent.ApplicationQuotaMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ApplicationQuotaFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ApplicationQuotaMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ApplicationQuotaMutation", m)
+}
+
 // The AuditEventFunc type is an adapter to allow the use of ordinary
 // function as AuditEvent mutator.
 type AuditEventFunc func(context.Context, *ent.AuditEventMutation) (ent.Value, error)
@@ -67,6 +91,30 @@ func (f PostPlanFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PostPlanMutation", m)
+}
+
+// The PostPlanHistoryFunc type is an adapter to allow the use of ordinary
+// function as PostPlanHistory mutator.
+type PostPlanHistoryFunc func(context.Context, *ent.PostPlanHistoryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PostPlanHistoryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PostPlanHistoryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PostPlanHistoryMutation", m)
+}
+
+// The PostPlanLockFunc type is an adapter to allow the use of ordinary
+// function as PostPlanLock mutator.
+type PostPlanLockFunc func(context.Context, *ent.PostPlanLockMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PostPlanLockFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PostPlanLockMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PostPlanLockMutation", m)
 }
 
 // The QuotaBalanceFunc type is an adapter to allow the use of ordinary
@@ -129,6 +177,42 @@ func (f SessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SessionMutation", m)
 }
 
+// The SyncBindingFunc type is an adapter to allow the use of ordinary
+// function as SyncBinding mutator.
+type SyncBindingFunc func(context.Context, *ent.SyncBindingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SyncBindingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SyncBindingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SyncBindingMutation", m)
+}
+
+// The SyncRefusalFunc type is an adapter to allow the use of ordinary
+// function as SyncRefusal mutator.
+type SyncRefusalFunc func(context.Context, *ent.SyncRefusalMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SyncRefusalFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SyncRefusalMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SyncRefusalMutation", m)
+}
+
+// The SyncRunFunc type is an adapter to allow the use of ordinary
+// function as SyncRun mutator.
+type SyncRunFunc func(context.Context, *ent.SyncRunMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SyncRunFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SyncRunMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SyncRunMutation", m)
+}
+
 // The TenantFunc type is an adapter to allow the use of ordinary
 // function as Tenant mutator.
 type TenantFunc func(context.Context, *ent.TenantMutation) (ent.Value, error)
@@ -139,6 +223,18 @@ func (f TenantFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TenantMutation", m)
+}
+
+// The TitleApplicationFunc type is an adapter to allow the use of ordinary
+// function as TitleApplication mutator.
+type TitleApplicationFunc func(context.Context, *ent.TitleApplicationMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TitleApplicationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TitleApplicationMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TitleApplicationMutation", m)
 }
 
 // The UnitFunc type is an adapter to allow the use of ordinary
@@ -163,6 +259,30 @@ func (f UserFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.UserMutation", m)
+}
+
+// The WindowExtensionFunc type is an adapter to allow the use of ordinary
+// function as WindowExtension mutator.
+type WindowExtensionFunc func(context.Context, *ent.WindowExtensionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WindowExtensionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WindowExtensionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WindowExtensionMutation", m)
+}
+
+// The YearSettingsFunc type is an adapter to allow the use of ordinary
+// function as YearSettings mutator.
+type YearSettingsFunc func(context.Context, *ent.YearSettingsMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f YearSettingsFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.YearSettingsMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.YearSettingsMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -8,6 +8,98 @@ import (
 )
 
 var (
+	// ApplicationEventsColumns holds the columns for the "application_events" table.
+	ApplicationEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "user_id", Type: field.TypeInt},
+		{Name: "username", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(64)"}},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"unit_clerk", "department_reviewer", "bureau_reviewer", "tenant_admin", "audit_reader", "platform_operator"}},
+		{Name: "action", Type: field.TypeString, Size: 16},
+		{Name: "from_status", Type: field.TypeEnum, Enums: []string{"draft", "returned", "in_review", "approved", "rejected", "withdrawn"}},
+		{Name: "from_stage", Type: field.TypeString, Nullable: true, Size: 32},
+		{Name: "to_status", Type: field.TypeEnum, Enums: []string{"draft", "returned", "in_review", "approved", "rejected", "withdrawn"}},
+		{Name: "to_stage", Type: field.TypeString, Nullable: true, Size: 32},
+		{Name: "reason", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(500)"}},
+		{Name: "at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "tenant_id", Type: field.TypeInt},
+		{Name: "unit_id", Type: field.TypeInt},
+		{Name: "application_id", Type: field.TypeInt},
+	}
+	// ApplicationEventsTable holds the schema information for the "application_events" table.
+	ApplicationEventsTable = &schema.Table{
+		Name:       "application_events",
+		Columns:    ApplicationEventsColumns,
+		PrimaryKey: []*schema.Column{ApplicationEventsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "application_events_tenants_tenant",
+				Columns:    []*schema.Column{ApplicationEventsColumns[11]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "application_events_units_unit",
+				Columns:    []*schema.Column{ApplicationEventsColumns[12]},
+				RefColumns: []*schema.Column{UnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "application_events_title_applications_application",
+				Columns:    []*schema.Column{ApplicationEventsColumns[13]},
+				RefColumns: []*schema.Column{TitleApplicationsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "applicationevent_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApplicationEventsColumns[11]},
+			},
+		},
+	}
+	// ApplicationQuotaColumns holds the columns for the "application_quota" table.
+	ApplicationQuotaColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "grade", Type: field.TypeEnum, Enums: []string{"full_senior", "associate_senior", "intermediate", "assistant", "technician"}},
+		{Name: "channel", Type: field.TypeEnum, Enums: []string{"normal", "urgent_need", "retire_more", "overseas", "postdoctoral"}},
+		{Name: "used", Type: field.TypeInt, Default: 0},
+		{Name: "tenant_id", Type: field.TypeInt},
+		{Name: "unit_id", Type: field.TypeInt},
+	}
+	// ApplicationQuotaTable holds the schema information for the "application_quota" table.
+	ApplicationQuotaTable = &schema.Table{
+		Name:       "application_quota",
+		Columns:    ApplicationQuotaColumns,
+		PrimaryKey: []*schema.Column{ApplicationQuotaColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "application_quota_tenants_tenant",
+				Columns:    []*schema.Column{ApplicationQuotaColumns[5]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "application_quota_units_unit",
+				Columns:    []*schema.Column{ApplicationQuotaColumns[6]},
+				RefColumns: []*schema.Column{UnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "applicationquota_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{ApplicationQuotaColumns[5]},
+			},
+			{
+				Name:    "applicationquota_unit_id_year_grade_channel",
+				Unique:  true,
+				Columns: []*schema.Column{ApplicationQuotaColumns[6], ApplicationQuotaColumns[1], ApplicationQuotaColumns[2], ApplicationQuotaColumns[3]},
+			},
+		},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -56,6 +148,8 @@ var (
 		{Name: "series", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(50)"}},
 		{Name: "count", Type: field.TypeInt},
 		{Name: "reason", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(500)"}},
+		{Name: "people", Type: field.TypeJSON, Nullable: true},
+		{Name: "departures", Type: field.TypeJSON, Nullable: true},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 		{Name: "declaration_id", Type: field.TypeInt},
@@ -68,19 +162,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "declaration_lines_tenants_tenant",
-				Columns:    []*schema.Column{DeclarationLinesColumns[6]},
+				Columns:    []*schema.Column{DeclarationLinesColumns[8]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "declaration_lines_units_unit",
-				Columns:    []*schema.Column{DeclarationLinesColumns[7]},
+				Columns:    []*schema.Column{DeclarationLinesColumns[9]},
 				RefColumns: []*schema.Column{UnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "declaration_lines_quota_declarations_declaration",
-				Columns:    []*schema.Column{DeclarationLinesColumns[8]},
+				Columns:    []*schema.Column{DeclarationLinesColumns[10]},
 				RefColumns: []*schema.Column{QuotaDeclarationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -89,7 +183,7 @@ var (
 			{
 				Name:    "declarationline_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeclarationLinesColumns[6]},
+				Columns: []*schema.Column{DeclarationLinesColumns[8]},
 			},
 		},
 	}
@@ -214,6 +308,8 @@ var (
 		{Name: "year", Type: field.TypeInt},
 		{Name: "level", Type: field.TypeInt},
 		{Name: "approved", Type: field.TypeInt},
+		{Name: "updated_by", Type: field.TypeInt, Nullable: true},
+		{Name: "note", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(200)"}},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 	}
@@ -225,13 +321,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "post_plans_tenants_tenant",
-				Columns:    []*schema.Column{PostPlansColumns[6]},
+				Columns:    []*schema.Column{PostPlansColumns[8]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "post_plans_units_unit",
-				Columns:    []*schema.Column{PostPlansColumns[7]},
+				Columns:    []*schema.Column{PostPlansColumns[9]},
 				RefColumns: []*schema.Column{UnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -240,12 +336,98 @@ var (
 			{
 				Name:    "postplan_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{PostPlansColumns[6]},
+				Columns: []*schema.Column{PostPlansColumns[8]},
 			},
 			{
 				Name:    "postplan_unit_id_year_level",
 				Unique:  true,
-				Columns: []*schema.Column{PostPlansColumns[7], PostPlansColumns[3], PostPlansColumns[4]},
+				Columns: []*schema.Column{PostPlansColumns[9], PostPlansColumns[3], PostPlansColumns[4]},
+			},
+		},
+	}
+	// PostPlanHistoriesColumns holds the columns for the "post_plan_histories" table.
+	PostPlanHistoriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "level", Type: field.TypeInt},
+		{Name: "old_approved", Type: field.TypeInt},
+		{Name: "new_approved", Type: field.TypeInt, Nullable: true},
+		{Name: "at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "tenant_id", Type: field.TypeInt},
+		{Name: "unit_id", Type: field.TypeInt},
+		{Name: "run_id", Type: field.TypeInt, Nullable: true},
+	}
+	// PostPlanHistoriesTable holds the schema information for the "post_plan_histories" table.
+	PostPlanHistoriesTable = &schema.Table{
+		Name:       "post_plan_histories",
+		Columns:    PostPlanHistoriesColumns,
+		PrimaryKey: []*schema.Column{PostPlanHistoriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "post_plan_histories_tenants_tenant",
+				Columns:    []*schema.Column{PostPlanHistoriesColumns[6]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "post_plan_histories_units_unit",
+				Columns:    []*schema.Column{PostPlanHistoriesColumns[7]},
+				RefColumns: []*schema.Column{UnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "post_plan_histories_sync_runs_run",
+				Columns:    []*schema.Column{PostPlanHistoriesColumns[8]},
+				RefColumns: []*schema.Column{SyncRunsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "postplanhistory_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{PostPlanHistoriesColumns[6]},
+			},
+			{
+				Name:    "postplanhistory_unit_id_year_level",
+				Unique:  false,
+				Columns: []*schema.Column{PostPlanHistoriesColumns[7], PostPlanHistoriesColumns[1], PostPlanHistoriesColumns[2]},
+			},
+		},
+	}
+	// PostPlanLocksColumns holds the columns for the "post_plan_locks" table.
+	PostPlanLocksColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "region_code", Type: field.TypeString, Size: 6},
+		{Name: "locked_by", Type: field.TypeInt},
+		{Name: "tenant_id", Type: field.TypeInt},
+	}
+	// PostPlanLocksTable holds the schema information for the "post_plan_locks" table.
+	PostPlanLocksTable = &schema.Table{
+		Name:       "post_plan_locks",
+		Columns:    PostPlanLocksColumns,
+		PrimaryKey: []*schema.Column{PostPlanLocksColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "post_plan_locks_tenants_tenant",
+				Columns:    []*schema.Column{PostPlanLocksColumns[6]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "postplanlock_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{PostPlanLocksColumns[6]},
+			},
+			{
+				Name:    "postplanlock_tenant_id_year_region_code",
+				Unique:  true,
+				Columns: []*schema.Column{PostPlanLocksColumns[6], PostPlanLocksColumns[3], PostPlanLocksColumns[4]},
 			},
 		},
 	}
@@ -459,6 +641,134 @@ var (
 			},
 		},
 	}
+	// SyncBindingsColumns holds the columns for the "sync_bindings" table.
+	SyncBindingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "plugin", Type: field.TypeString, Size: 64},
+		{Name: "settings", Type: field.TypeJSON, Nullable: true},
+		{Name: "tenant_id", Type: field.TypeInt},
+	}
+	// SyncBindingsTable holds the schema information for the "sync_bindings" table.
+	SyncBindingsTable = &schema.Table{
+		Name:       "sync_bindings",
+		Columns:    SyncBindingsColumns,
+		PrimaryKey: []*schema.Column{SyncBindingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sync_bindings_tenants_tenant",
+				Columns:    []*schema.Column{SyncBindingsColumns[5]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "syncbinding_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{SyncBindingsColumns[5]},
+			},
+			{
+				Name:    "syncbinding_one_per_tenant",
+				Unique:  true,
+				Columns: []*schema.Column{SyncBindingsColumns[5]},
+			},
+		},
+	}
+	// SyncRefusalsColumns holds the columns for the "sync_refusals" table.
+	SyncRefusalsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "unit_id", Type: field.TypeInt, Nullable: true},
+		{Name: "kind", Type: field.TypeString, Size: 16},
+		{Name: "key", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(64)"}},
+		{Name: "field", Type: field.TypeString, Size: 32},
+		{Name: "reason", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(200)"}},
+		{Name: "tenant_id", Type: field.TypeInt},
+		{Name: "run_id", Type: field.TypeInt},
+	}
+	// SyncRefusalsTable holds the schema information for the "sync_refusals" table.
+	SyncRefusalsTable = &schema.Table{
+		Name:       "sync_refusals",
+		Columns:    SyncRefusalsColumns,
+		PrimaryKey: []*schema.Column{SyncRefusalsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sync_refusals_tenants_tenant",
+				Columns:    []*schema.Column{SyncRefusalsColumns[6]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "sync_refusals_sync_runs_run",
+				Columns:    []*schema.Column{SyncRefusalsColumns[7]},
+				RefColumns: []*schema.Column{SyncRunsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "syncrefusal_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{SyncRefusalsColumns[6]},
+			},
+		},
+	}
+	// SyncRunsColumns holds the columns for the "sync_runs" table.
+	SyncRunsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "scope", Type: field.TypeEnum, Enums: []string{"tenant", "unit"}},
+		{Name: "part", Type: field.TypeEnum, Enums: []string{"all", "people", "posts"}},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "plugin", Type: field.TypeString, Size: 64},
+		{Name: "user_id", Type: field.TypeInt, Nullable: true},
+		{Name: "username", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(64)"}},
+		{Name: "started_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "finished_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"running", "succeeded", "failed"}, Default: "running"},
+		{Name: "failure_code", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "failure", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(500)"}},
+		{Name: "counts", Type: field.TypeJSON, Nullable: true},
+		{Name: "tenant_id", Type: field.TypeInt},
+		{Name: "unit_id", Type: field.TypeInt, Nullable: true},
+	}
+	// SyncRunsTable holds the schema information for the "sync_runs" table.
+	SyncRunsTable = &schema.Table{
+		Name:       "sync_runs",
+		Columns:    SyncRunsColumns,
+		PrimaryKey: []*schema.Column{SyncRunsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sync_runs_tenants_tenant",
+				Columns:    []*schema.Column{SyncRunsColumns[13]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "sync_runs_units_unit",
+				Columns:    []*schema.Column{SyncRunsColumns[14]},
+				RefColumns: []*schema.Column{UnitsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "syncrun_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{SyncRunsColumns[13]},
+			},
+			{
+				Name:    "syncrun_tenant_id_started_at",
+				Unique:  false,
+				Columns: []*schema.Column{SyncRunsColumns[13], SyncRunsColumns[7]},
+			},
+			{
+				Name:    "syncrun_unit_id",
+				Unique:  false,
+				Columns: []*schema.Column{SyncRunsColumns[14]},
+			},
+		},
+	}
 	// TenantsColumns holds the columns for the "tenants" table.
 	TenantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -475,6 +785,89 @@ var (
 		Name:       "tenants",
 		Columns:    TenantsColumns,
 		PrimaryKey: []*schema.Column{TenantsColumns[0]},
+	}
+	// TitleApplicationsColumns holds the columns for the "title_applications" table.
+	TitleApplicationsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"evaluation", "recognition"}},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"draft", "returned", "in_review", "approved", "rejected", "withdrawn"}, Default: "draft"},
+		{Name: "stage", Type: field.TypeEnum, Nullable: true, Enums: []string{"unit_clerk", "department_reviewer", "bureau_reviewer", "tenant_admin", "audit_reader", "platform_operator"}},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "open", Type: field.TypeBool, Nullable: true},
+		{Name: "seat", Type: field.TypeBool, Default: false},
+		{Name: "series", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(50)"}},
+		{Name: "target_grade", Type: field.TypeEnum, Enums: []string{"full_senior", "associate_senior", "intermediate", "assistant", "technician"}},
+		{Name: "target_title", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(50)"}},
+		{Name: "channel", Type: field.TypeEnum, Nullable: true, Enums: []string{"normal", "urgent_need", "retire_more", "overseas", "postdoctoral"}},
+		{Name: "exceptional", Type: field.TypeBool, Default: false},
+		{Name: "recommenders", Type: field.TypeJSON, Nullable: true},
+		{Name: "person_name", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(30)"}},
+		{Name: "education", Type: field.TypeString, Nullable: true, Size: 2},
+		{Name: "degree", Type: field.TypeString, Nullable: true, Size: 1},
+		{Name: "graduation_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "title_series", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(50)"}},
+		{Name: "title_name", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(50)"}},
+		{Name: "title_grade", Type: field.TypeEnum, Nullable: true, Enums: []string{"full_senior", "associate_senior", "intermediate", "assistant", "technician"}},
+		{Name: "title_date", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "post_level", Type: field.TypeInt, Nullable: true},
+		{Name: "overseas", Type: field.TypeBool, Default: false},
+		{Name: "postdoctoral", Type: field.TypeBool, Default: false},
+		{Name: "created_by", Type: field.TypeInt},
+		{Name: "submitted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "tenant_id", Type: field.TypeInt},
+		{Name: "unit_id", Type: field.TypeInt},
+		{Name: "person_id", Type: field.TypeInt},
+	}
+	// TitleApplicationsTable holds the schema information for the "title_applications" table.
+	TitleApplicationsTable = &schema.Table{
+		Name:       "title_applications",
+		Columns:    TitleApplicationsColumns,
+		PrimaryKey: []*schema.Column{TitleApplicationsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "title_applications_tenants_tenant",
+				Columns:    []*schema.Column{TitleApplicationsColumns[29]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "title_applications_units_unit",
+				Columns:    []*schema.Column{TitleApplicationsColumns[30]},
+				RefColumns: []*schema.Column{UnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "title_applications_persons_person",
+				Columns:    []*schema.Column{TitleApplicationsColumns[31]},
+				RefColumns: []*schema.Column{PersonsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "titleapplication_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{TitleApplicationsColumns[29]},
+			},
+			{
+				Name:    "titleapplication_person_id_year_open",
+				Unique:  true,
+				Columns: []*schema.Column{TitleApplicationsColumns[31], TitleApplicationsColumns[4], TitleApplicationsColumns[8]},
+			},
+			{
+				Name:    "titleapplication_unit_id_year_kind",
+				Unique:  false,
+				Columns: []*schema.Column{TitleApplicationsColumns[30], TitleApplicationsColumns[4], TitleApplicationsColumns[3]},
+			},
+			{
+				Name:    "titleapplication_tenant_id_status_stage",
+				Unique:  false,
+				Columns: []*schema.Column{TitleApplicationsColumns[29], TitleApplicationsColumns[5], TitleApplicationsColumns[6]},
+			},
+		},
 	}
 	// UnitsColumns holds the columns for the "units" table.
 	UnitsColumns = []*schema.Column{
@@ -579,25 +972,122 @@ var (
 			},
 		},
 	}
+	// WindowExtensionsColumns holds the columns for the "window_extensions" table.
+	WindowExtensionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "window", Type: field.TypeEnum, Enums: []string{"declaration", "application"}},
+		{Name: "until", Type: field.TypeString, Size: 10},
+		{Name: "reason", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(500)"}},
+		{Name: "granted_by", Type: field.TypeInt},
+		{Name: "tenant_id", Type: field.TypeInt},
+		{Name: "unit_id", Type: field.TypeInt},
+	}
+	// WindowExtensionsTable holds the schema information for the "window_extensions" table.
+	WindowExtensionsTable = &schema.Table{
+		Name:       "window_extensions",
+		Columns:    WindowExtensionsColumns,
+		PrimaryKey: []*schema.Column{WindowExtensionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "window_extensions_tenants_tenant",
+				Columns:    []*schema.Column{WindowExtensionsColumns[8]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "window_extensions_units_unit",
+				Columns:    []*schema.Column{WindowExtensionsColumns[9]},
+				RefColumns: []*schema.Column{UnitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "windowextension_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{WindowExtensionsColumns[8]},
+			},
+			{
+				Name:    "windowextension_unit_id_year_window",
+				Unique:  true,
+				Columns: []*schema.Column{WindowExtensionsColumns[9], WindowExtensionsColumns[3], WindowExtensionsColumns[4]},
+			},
+		},
+	}
+	// YearSettingsColumns holds the columns for the "year_settings" table.
+	YearSettingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "updated_at", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "settings", Type: field.TypeJSON},
+		{Name: "version", Type: field.TypeInt, Default: 1},
+		{Name: "updated_by", Type: field.TypeInt, Nullable: true},
+		{Name: "tenant_id", Type: field.TypeInt},
+	}
+	// YearSettingsTable holds the schema information for the "year_settings" table.
+	YearSettingsTable = &schema.Table{
+		Name:       "year_settings",
+		Columns:    YearSettingsColumns,
+		PrimaryKey: []*schema.Column{YearSettingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "year_settings_tenants_tenant",
+				Columns:    []*schema.Column{YearSettingsColumns[7]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "yearsettings_tenant_id",
+				Unique:  false,
+				Columns: []*schema.Column{YearSettingsColumns[7]},
+			},
+			{
+				Name:    "yearsettings_tenant_id_year",
+				Unique:  true,
+				Columns: []*schema.Column{YearSettingsColumns[7], YearSettingsColumns[3]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		ApplicationEventsTable,
+		ApplicationQuotaTable,
 		AuditEventsTable,
 		DeclarationLinesTable,
 		DepartmentsTable,
 		PersonsTable,
 		PostPlansTable,
+		PostPlanHistoriesTable,
+		PostPlanLocksTable,
 		QuotaBalancesTable,
 		QuotaDeclarationsTable,
 		RegionsTable,
 		ReviewEventsTable,
 		SessionsTable,
+		SyncBindingsTable,
+		SyncRefusalsTable,
+		SyncRunsTable,
 		TenantsTable,
+		TitleApplicationsTable,
 		UnitsTable,
 		UsersTable,
+		WindowExtensionsTable,
+		YearSettingsTable,
 	}
 )
 
 func init() {
+	ApplicationEventsTable.ForeignKeys[0].RefTable = TenantsTable
+	ApplicationEventsTable.ForeignKeys[1].RefTable = UnitsTable
+	ApplicationEventsTable.ForeignKeys[2].RefTable = TitleApplicationsTable
+	ApplicationQuotaTable.ForeignKeys[0].RefTable = TenantsTable
+	ApplicationQuotaTable.ForeignKeys[1].RefTable = UnitsTable
 	AuditEventsTable.ForeignKeys[0].RefTable = TenantsTable
 	DeclarationLinesTable.ForeignKeys[0].RefTable = TenantsTable
 	DeclarationLinesTable.ForeignKeys[1].RefTable = UnitsTable
@@ -607,6 +1097,10 @@ func init() {
 	PersonsTable.ForeignKeys[1].RefTable = UnitsTable
 	PostPlansTable.ForeignKeys[0].RefTable = TenantsTable
 	PostPlansTable.ForeignKeys[1].RefTable = UnitsTable
+	PostPlanHistoriesTable.ForeignKeys[0].RefTable = TenantsTable
+	PostPlanHistoriesTable.ForeignKeys[1].RefTable = UnitsTable
+	PostPlanHistoriesTable.ForeignKeys[2].RefTable = SyncRunsTable
+	PostPlanLocksTable.ForeignKeys[0].RefTable = TenantsTable
 	QuotaBalancesTable.ForeignKeys[0].RefTable = TenantsTable
 	QuotaBalancesTable.ForeignKeys[1].RefTable = UnitsTable
 	QuotaDeclarationsTable.ForeignKeys[0].RefTable = TenantsTable
@@ -616,7 +1110,18 @@ func init() {
 	ReviewEventsTable.ForeignKeys[1].RefTable = UnitsTable
 	ReviewEventsTable.ForeignKeys[2].RefTable = QuotaDeclarationsTable
 	SessionsTable.ForeignKeys[0].RefTable = TenantsTable
+	SyncBindingsTable.ForeignKeys[0].RefTable = TenantsTable
+	SyncRefusalsTable.ForeignKeys[0].RefTable = TenantsTable
+	SyncRefusalsTable.ForeignKeys[1].RefTable = SyncRunsTable
+	SyncRunsTable.ForeignKeys[0].RefTable = TenantsTable
+	SyncRunsTable.ForeignKeys[1].RefTable = UnitsTable
+	TitleApplicationsTable.ForeignKeys[0].RefTable = TenantsTable
+	TitleApplicationsTable.ForeignKeys[1].RefTable = UnitsTable
+	TitleApplicationsTable.ForeignKeys[2].RefTable = PersonsTable
 	UnitsTable.ForeignKeys[0].RefTable = TenantsTable
 	UnitsTable.ForeignKeys[1].RefTable = DepartmentsTable
 	UsersTable.ForeignKeys[0].RefTable = TenantsTable
+	WindowExtensionsTable.ForeignKeys[0].RefTable = TenantsTable
+	WindowExtensionsTable.ForeignKeys[1].RefTable = UnitsTable
+	YearSettingsTable.ForeignKeys[0].RefTable = TenantsTable
 }

@@ -29,6 +29,10 @@ const (
 	FieldLevel = "level"
 	// FieldApproved holds the string denoting the approved field in the database.
 	FieldApproved = "approved"
+	// FieldUpdatedBy holds the string denoting the updated_by field in the database.
+	FieldUpdatedBy = "updated_by"
+	// FieldNote holds the string denoting the note field in the database.
+	FieldNote = "note"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeUnit holds the string denoting the unit edge name in mutations.
@@ -61,6 +65,8 @@ var Columns = []string{
 	FieldYear,
 	FieldLevel,
 	FieldApproved,
+	FieldUpdatedBy,
+	FieldNote,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -89,6 +95,8 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// ApprovedValidator is a validator for the "approved" field. It is called by the builders before save.
 	ApprovedValidator func(int) error
+	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	NoteValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the PostPlan queries.
@@ -132,6 +140,16 @@ func ByLevel(opts ...sql.OrderTermOption) OrderOption {
 // ByApproved orders the results by the approved field.
 func ByApproved(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldApproved, opts...).ToFunc()
+}
+
+// ByUpdatedBy orders the results by the updated_by field.
+func ByUpdatedBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUpdatedBy, opts...).ToFunc()
+}
+
+// ByNote orders the results by the note field.
+func ByNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNote, opts...).ToFunc()
 }
 
 // ByTenantField orders the results by tenant field.

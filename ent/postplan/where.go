@@ -92,6 +92,16 @@ func Approved(v int) predicate.PostPlan {
 	return predicate.PostPlan(sql.FieldEQ(FieldApproved, v))
 }
 
+// UpdatedBy applies equality check predicate on the "updated_by" field. It's identical to UpdatedByEQ.
+func UpdatedBy(v int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldEQ(FieldUpdatedBy, v))
+}
+
+// Note applies equality check predicate on the "note" field. It's identical to NoteEQ.
+func Note(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldEQ(FieldNote, v))
+}
+
 // TenantIDEQ applies the EQ predicate on the "tenant_id" field.
 func TenantIDEQ(v int) predicate.PostPlan {
 	return predicate.PostPlan(sql.FieldEQ(FieldTenantID, v))
@@ -344,6 +354,131 @@ func ApprovedLT(v int) predicate.PostPlan {
 // ApprovedLTE applies the LTE predicate on the "approved" field.
 func ApprovedLTE(v int) predicate.PostPlan {
 	return predicate.PostPlan(sql.FieldLTE(FieldApproved, v))
+}
+
+// UpdatedByEQ applies the EQ predicate on the "updated_by" field.
+func UpdatedByEQ(v int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldEQ(FieldUpdatedBy, v))
+}
+
+// UpdatedByNEQ applies the NEQ predicate on the "updated_by" field.
+func UpdatedByNEQ(v int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldNEQ(FieldUpdatedBy, v))
+}
+
+// UpdatedByIn applies the In predicate on the "updated_by" field.
+func UpdatedByIn(vs ...int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldIn(FieldUpdatedBy, vs...))
+}
+
+// UpdatedByNotIn applies the NotIn predicate on the "updated_by" field.
+func UpdatedByNotIn(vs ...int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldNotIn(FieldUpdatedBy, vs...))
+}
+
+// UpdatedByGT applies the GT predicate on the "updated_by" field.
+func UpdatedByGT(v int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldGT(FieldUpdatedBy, v))
+}
+
+// UpdatedByGTE applies the GTE predicate on the "updated_by" field.
+func UpdatedByGTE(v int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldGTE(FieldUpdatedBy, v))
+}
+
+// UpdatedByLT applies the LT predicate on the "updated_by" field.
+func UpdatedByLT(v int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldLT(FieldUpdatedBy, v))
+}
+
+// UpdatedByLTE applies the LTE predicate on the "updated_by" field.
+func UpdatedByLTE(v int) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldLTE(FieldUpdatedBy, v))
+}
+
+// UpdatedByIsNil applies the IsNil predicate on the "updated_by" field.
+func UpdatedByIsNil() predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldIsNull(FieldUpdatedBy))
+}
+
+// UpdatedByNotNil applies the NotNil predicate on the "updated_by" field.
+func UpdatedByNotNil() predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldNotNull(FieldUpdatedBy))
+}
+
+// NoteEQ applies the EQ predicate on the "note" field.
+func NoteEQ(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldEQ(FieldNote, v))
+}
+
+// NoteNEQ applies the NEQ predicate on the "note" field.
+func NoteNEQ(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldNEQ(FieldNote, v))
+}
+
+// NoteIn applies the In predicate on the "note" field.
+func NoteIn(vs ...string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldIn(FieldNote, vs...))
+}
+
+// NoteNotIn applies the NotIn predicate on the "note" field.
+func NoteNotIn(vs ...string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldNotIn(FieldNote, vs...))
+}
+
+// NoteGT applies the GT predicate on the "note" field.
+func NoteGT(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldGT(FieldNote, v))
+}
+
+// NoteGTE applies the GTE predicate on the "note" field.
+func NoteGTE(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldGTE(FieldNote, v))
+}
+
+// NoteLT applies the LT predicate on the "note" field.
+func NoteLT(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldLT(FieldNote, v))
+}
+
+// NoteLTE applies the LTE predicate on the "note" field.
+func NoteLTE(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldLTE(FieldNote, v))
+}
+
+// NoteContains applies the Contains predicate on the "note" field.
+func NoteContains(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldContains(FieldNote, v))
+}
+
+// NoteHasPrefix applies the HasPrefix predicate on the "note" field.
+func NoteHasPrefix(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldHasPrefix(FieldNote, v))
+}
+
+// NoteHasSuffix applies the HasSuffix predicate on the "note" field.
+func NoteHasSuffix(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldHasSuffix(FieldNote, v))
+}
+
+// NoteIsNil applies the IsNil predicate on the "note" field.
+func NoteIsNil() predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldIsNull(FieldNote))
+}
+
+// NoteNotNil applies the NotNil predicate on the "note" field.
+func NoteNotNil() predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldNotNull(FieldNote))
+}
+
+// NoteEqualFold applies the EqualFold predicate on the "note" field.
+func NoteEqualFold(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldEqualFold(FieldNote, v))
+}
+
+// NoteContainsFold applies the ContainsFold predicate on the "note" field.
+func NoteContainsFold(v string) predicate.PostPlan {
+	return predicate.PostPlan(sql.FieldContainsFold(FieldNote, v))
 }
 
 // HasTenant applies the HasEdge predicate on the "tenant" edge.

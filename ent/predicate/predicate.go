@@ -6,6 +6,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// ApplicationEvent is the predicate function for applicationevent builders.
+type ApplicationEvent func(*sql.Selector)
+
+// ApplicationQuota is the predicate function for applicationquota builders.
+type ApplicationQuota func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
@@ -20,6 +26,12 @@ type Person func(*sql.Selector)
 
 // PostPlan is the predicate function for postplan builders.
 type PostPlan func(*sql.Selector)
+
+// PostPlanHistory is the predicate function for postplanhistory builders.
+type PostPlanHistory func(*sql.Selector)
+
+// PostPlanLock is the predicate function for postplanlock builders.
+type PostPlanLock func(*sql.Selector)
 
 // QuotaBalance is the predicate function for quotabalance builders.
 type QuotaBalance func(*sql.Selector)
@@ -36,11 +48,29 @@ type ReviewEvent func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// SyncBinding is the predicate function for syncbinding builders.
+type SyncBinding func(*sql.Selector)
+
+// SyncRefusal is the predicate function for syncrefusal builders.
+type SyncRefusal func(*sql.Selector)
+
+// SyncRun is the predicate function for syncrun builders.
+type SyncRun func(*sql.Selector)
+
 // Tenant is the predicate function for tenant builders.
 type Tenant func(*sql.Selector)
+
+// TitleApplication is the predicate function for titleapplication builders.
+type TitleApplication func(*sql.Selector)
 
 // Unit is the predicate function for unit builders.
 type Unit func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// WindowExtension is the predicate function for windowextension builders.
+type WindowExtension func(*sql.Selector)
+
+// YearSettings is the predicate function for yearsettings builders.
+type YearSettings func(*sql.Selector)

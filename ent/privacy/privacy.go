@@ -111,6 +111,54 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The ApplicationEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApplicationEventQueryRuleFunc func(context.Context, *ent.ApplicationEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApplicationEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApplicationEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApplicationEventQuery", q)
+}
+
+// The ApplicationEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApplicationEventMutationRuleFunc func(context.Context, *ent.ApplicationEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApplicationEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApplicationEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApplicationEventMutation", m)
+}
+
+// The ApplicationQuotaQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApplicationQuotaQueryRuleFunc func(context.Context, *ent.ApplicationQuotaQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApplicationQuotaQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApplicationQuotaQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApplicationQuotaQuery", q)
+}
+
+// The ApplicationQuotaMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApplicationQuotaMutationRuleFunc func(context.Context, *ent.ApplicationQuotaMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApplicationQuotaMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApplicationQuotaMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApplicationQuotaMutation", m)
+}
+
 // The AuditEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEventQueryRuleFunc func(context.Context, *ent.AuditEventQuery) error
@@ -229,6 +277,54 @@ func (f PostPlanMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutati
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PostPlanMutation", m)
+}
+
+// The PostPlanHistoryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PostPlanHistoryQueryRuleFunc func(context.Context, *ent.PostPlanHistoryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PostPlanHistoryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PostPlanHistoryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PostPlanHistoryQuery", q)
+}
+
+// The PostPlanHistoryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PostPlanHistoryMutationRuleFunc func(context.Context, *ent.PostPlanHistoryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PostPlanHistoryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PostPlanHistoryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PostPlanHistoryMutation", m)
+}
+
+// The PostPlanLockQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type PostPlanLockQueryRuleFunc func(context.Context, *ent.PostPlanLockQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f PostPlanLockQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PostPlanLockQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.PostPlanLockQuery", q)
+}
+
+// The PostPlanLockMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type PostPlanLockMutationRuleFunc func(context.Context, *ent.PostPlanLockMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f PostPlanLockMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.PostPlanLockMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.PostPlanLockMutation", m)
 }
 
 // The QuotaBalanceQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -351,6 +447,78 @@ func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
 }
 
+// The SyncBindingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SyncBindingQueryRuleFunc func(context.Context, *ent.SyncBindingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SyncBindingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SyncBindingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SyncBindingQuery", q)
+}
+
+// The SyncBindingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SyncBindingMutationRuleFunc func(context.Context, *ent.SyncBindingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SyncBindingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SyncBindingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SyncBindingMutation", m)
+}
+
+// The SyncRefusalQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SyncRefusalQueryRuleFunc func(context.Context, *ent.SyncRefusalQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SyncRefusalQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SyncRefusalQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SyncRefusalQuery", q)
+}
+
+// The SyncRefusalMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SyncRefusalMutationRuleFunc func(context.Context, *ent.SyncRefusalMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SyncRefusalMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SyncRefusalMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SyncRefusalMutation", m)
+}
+
+// The SyncRunQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SyncRunQueryRuleFunc func(context.Context, *ent.SyncRunQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SyncRunQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SyncRunQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SyncRunQuery", q)
+}
+
+// The SyncRunMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SyncRunMutationRuleFunc func(context.Context, *ent.SyncRunMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SyncRunMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SyncRunMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SyncRunMutation", m)
+}
+
 // The TenantQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TenantQueryRuleFunc func(context.Context, *ent.TenantQuery) error
@@ -373,6 +541,30 @@ func (f TenantMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TenantMutation", m)
+}
+
+// The TitleApplicationQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TitleApplicationQueryRuleFunc func(context.Context, *ent.TitleApplicationQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TitleApplicationQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TitleApplicationQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TitleApplicationQuery", q)
+}
+
+// The TitleApplicationMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TitleApplicationMutationRuleFunc func(context.Context, *ent.TitleApplicationMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TitleApplicationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TitleApplicationMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TitleApplicationMutation", m)
 }
 
 // The UnitQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -423,6 +615,54 @@ func (f UserMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.UserMutation", m)
 }
 
+// The WindowExtensionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WindowExtensionQueryRuleFunc func(context.Context, *ent.WindowExtensionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WindowExtensionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WindowExtensionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WindowExtensionQuery", q)
+}
+
+// The WindowExtensionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WindowExtensionMutationRuleFunc func(context.Context, *ent.WindowExtensionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WindowExtensionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WindowExtensionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WindowExtensionMutation", m)
+}
+
+// The YearSettingsQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type YearSettingsQueryRuleFunc func(context.Context, *ent.YearSettingsQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f YearSettingsQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.YearSettingsQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.YearSettingsQuery", q)
+}
+
+// The YearSettingsMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type YearSettingsMutationRuleFunc func(context.Context, *ent.YearSettingsMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f YearSettingsMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.YearSettingsMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.YearSettingsMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -458,6 +698,10 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.ApplicationEventQuery:
+		return q.Filter(), nil
+	case *ent.ApplicationQuotaQuery:
+		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
 	case *ent.DeclarationLineQuery:
@@ -467,6 +711,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.PersonQuery:
 		return q.Filter(), nil
 	case *ent.PostPlanQuery:
+		return q.Filter(), nil
+	case *ent.PostPlanHistoryQuery:
+		return q.Filter(), nil
+	case *ent.PostPlanLockQuery:
 		return q.Filter(), nil
 	case *ent.QuotaBalanceQuery:
 		return q.Filter(), nil
@@ -478,11 +726,23 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
+	case *ent.SyncBindingQuery:
+		return q.Filter(), nil
+	case *ent.SyncRefusalQuery:
+		return q.Filter(), nil
+	case *ent.SyncRunQuery:
+		return q.Filter(), nil
 	case *ent.TenantQuery:
+		return q.Filter(), nil
+	case *ent.TitleApplicationQuery:
 		return q.Filter(), nil
 	case *ent.UnitQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
+		return q.Filter(), nil
+	case *ent.WindowExtensionQuery:
+		return q.Filter(), nil
+	case *ent.YearSettingsQuery:
 		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
@@ -491,6 +751,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.ApplicationEventMutation:
+		return m.Filter(), nil
+	case *ent.ApplicationQuotaMutation:
+		return m.Filter(), nil
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil
 	case *ent.DeclarationLineMutation:
@@ -500,6 +764,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.PersonMutation:
 		return m.Filter(), nil
 	case *ent.PostPlanMutation:
+		return m.Filter(), nil
+	case *ent.PostPlanHistoryMutation:
+		return m.Filter(), nil
+	case *ent.PostPlanLockMutation:
 		return m.Filter(), nil
 	case *ent.QuotaBalanceMutation:
 		return m.Filter(), nil
@@ -511,11 +779,23 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil
+	case *ent.SyncBindingMutation:
+		return m.Filter(), nil
+	case *ent.SyncRefusalMutation:
+		return m.Filter(), nil
+	case *ent.SyncRunMutation:
+		return m.Filter(), nil
 	case *ent.TenantMutation:
+		return m.Filter(), nil
+	case *ent.TitleApplicationMutation:
 		return m.Filter(), nil
 	case *ent.UnitMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
+		return m.Filter(), nil
+	case *ent.WindowExtensionMutation:
+		return m.Filter(), nil
+	case *ent.YearSettingsMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

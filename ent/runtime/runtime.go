@@ -6,20 +6,30 @@ import (
 	"context"
 	"time"
 
+	"github.com/zhicheng-hr/zhicheng/ent/applicationevent"
+	"github.com/zhicheng-hr/zhicheng/ent/applicationquota"
 	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
 	"github.com/zhicheng-hr/zhicheng/ent/department"
 	"github.com/zhicheng-hr/zhicheng/ent/person"
 	"github.com/zhicheng-hr/zhicheng/ent/postplan"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanhistory"
+	"github.com/zhicheng-hr/zhicheng/ent/postplanlock"
 	"github.com/zhicheng-hr/zhicheng/ent/quotabalance"
 	"github.com/zhicheng-hr/zhicheng/ent/quotadeclaration"
 	"github.com/zhicheng-hr/zhicheng/ent/region"
 	"github.com/zhicheng-hr/zhicheng/ent/reviewevent"
 	"github.com/zhicheng-hr/zhicheng/ent/schema"
 	"github.com/zhicheng-hr/zhicheng/ent/session"
+	"github.com/zhicheng-hr/zhicheng/ent/syncbinding"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrefusal"
+	"github.com/zhicheng-hr/zhicheng/ent/syncrun"
 	"github.com/zhicheng-hr/zhicheng/ent/tenant"
+	"github.com/zhicheng-hr/zhicheng/ent/titleapplication"
 	"github.com/zhicheng-hr/zhicheng/ent/unit"
 	"github.com/zhicheng-hr/zhicheng/ent/user"
+	"github.com/zhicheng-hr/zhicheng/ent/windowextension"
+	"github.com/zhicheng-hr/zhicheng/ent/yearsettings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -29,6 +39,61 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	applicationeventMixin := schema.ApplicationEvent{}.Mixin()
+	applicationevent.Policy = privacy.NewPolicies(applicationeventMixin[0], applicationeventMixin[1], schema.ApplicationEvent{})
+	applicationevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := applicationevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	applicationeventHooks := schema.ApplicationEvent{}.Hooks()
+
+	applicationevent.Hooks[1] = applicationeventHooks[0]
+	applicationeventFields := schema.ApplicationEvent{}.Fields()
+	_ = applicationeventFields
+	// applicationeventDescUsername is the schema descriptor for username field.
+	applicationeventDescUsername := applicationeventFields[2].Descriptor()
+	// applicationevent.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
+	applicationevent.UsernameValidator = applicationeventDescUsername.Validators[0].(func(string) error)
+	// applicationeventDescAction is the schema descriptor for action field.
+	applicationeventDescAction := applicationeventFields[4].Descriptor()
+	// applicationevent.ActionValidator is a validator for the "action" field. It is called by the builders before save.
+	applicationevent.ActionValidator = applicationeventDescAction.Validators[0].(func(string) error)
+	// applicationeventDescFromStage is the schema descriptor for from_stage field.
+	applicationeventDescFromStage := applicationeventFields[6].Descriptor()
+	// applicationevent.FromStageValidator is a validator for the "from_stage" field. It is called by the builders before save.
+	applicationevent.FromStageValidator = applicationeventDescFromStage.Validators[0].(func(string) error)
+	// applicationeventDescToStage is the schema descriptor for to_stage field.
+	applicationeventDescToStage := applicationeventFields[8].Descriptor()
+	// applicationevent.ToStageValidator is a validator for the "to_stage" field. It is called by the builders before save.
+	applicationevent.ToStageValidator = applicationeventDescToStage.Validators[0].(func(string) error)
+	// applicationeventDescReason is the schema descriptor for reason field.
+	applicationeventDescReason := applicationeventFields[9].Descriptor()
+	// applicationevent.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	applicationevent.ReasonValidator = applicationeventDescReason.Validators[0].(func(string) error)
+	// applicationeventDescAt is the schema descriptor for at field.
+	applicationeventDescAt := applicationeventFields[10].Descriptor()
+	// applicationevent.DefaultAt holds the default value on creation for the at field.
+	applicationevent.DefaultAt = applicationeventDescAt.Default.(func() time.Time)
+	applicationquotaMixin := schema.ApplicationQuota{}.Mixin()
+	applicationquota.Policy = privacy.NewPolicies(applicationquotaMixin[0], applicationquotaMixin[1], schema.ApplicationQuota{})
+	applicationquota.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := applicationquota.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	applicationquotaFields := schema.ApplicationQuota{}.Fields()
+	_ = applicationquotaFields
+	// applicationquotaDescUsed is the schema descriptor for used field.
+	applicationquotaDescUsed := applicationquotaFields[3].Descriptor()
+	// applicationquota.DefaultUsed holds the default value on creation for the used field.
+	applicationquota.DefaultUsed = applicationquotaDescUsed.Default.(int)
 	auditeventMixin := schema.AuditEvent{}.Mixin()
 	auditevent.Policy = privacy.NewPolicies(auditeventMixin[0], schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -344,6 +409,71 @@ func init() {
 	postplanDescApproved := postplanFields[2].Descriptor()
 	// postplan.ApprovedValidator is a validator for the "approved" field. It is called by the builders before save.
 	postplan.ApprovedValidator = postplanDescApproved.Validators[0].(func(int) error)
+	// postplanDescNote is the schema descriptor for note field.
+	postplanDescNote := postplanFields[4].Descriptor()
+	// postplan.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	postplan.NoteValidator = postplanDescNote.Validators[0].(func(string) error)
+	postplanhistoryMixin := schema.PostPlanHistory{}.Mixin()
+	postplanhistory.Policy = privacy.NewPolicies(postplanhistoryMixin[0], postplanhistoryMixin[1], schema.PostPlanHistory{})
+	postplanhistory.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := postplanhistory.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	postplanhistoryHooks := schema.PostPlanHistory{}.Hooks()
+
+	postplanhistory.Hooks[1] = postplanhistoryHooks[0]
+	postplanhistoryFields := schema.PostPlanHistory{}.Fields()
+	_ = postplanhistoryFields
+	// postplanhistoryDescAt is the schema descriptor for at field.
+	postplanhistoryDescAt := postplanhistoryFields[4].Descriptor()
+	// postplanhistory.DefaultAt holds the default value on creation for the at field.
+	postplanhistory.DefaultAt = postplanhistoryDescAt.Default.(func() time.Time)
+	postplanlockMixin := schema.PostPlanLock{}.Mixin()
+	postplanlock.Policy = privacy.NewPolicies(postplanlockMixin[0], schema.PostPlanLock{})
+	postplanlock.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := postplanlock.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	postplanlockMixinFields1 := postplanlockMixin[1].Fields()
+	_ = postplanlockMixinFields1
+	postplanlockFields := schema.PostPlanLock{}.Fields()
+	_ = postplanlockFields
+	// postplanlockDescCreatedAt is the schema descriptor for created_at field.
+	postplanlockDescCreatedAt := postplanlockMixinFields1[0].Descriptor()
+	// postplanlock.DefaultCreatedAt holds the default value on creation for the created_at field.
+	postplanlock.DefaultCreatedAt = postplanlockDescCreatedAt.Default.(func() time.Time)
+	// postplanlockDescUpdatedAt is the schema descriptor for updated_at field.
+	postplanlockDescUpdatedAt := postplanlockMixinFields1[1].Descriptor()
+	// postplanlock.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	postplanlock.DefaultUpdatedAt = postplanlockDescUpdatedAt.Default.(func() time.Time)
+	// postplanlock.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	postplanlock.UpdateDefaultUpdatedAt = postplanlockDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// postplanlockDescRegionCode is the schema descriptor for region_code field.
+	postplanlockDescRegionCode := postplanlockFields[1].Descriptor()
+	// postplanlock.RegionCodeValidator is a validator for the "region_code" field. It is called by the builders before save.
+	postplanlock.RegionCodeValidator = func() func(string) error {
+		validators := postplanlockDescRegionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(region_code string) error {
+			for _, fn := range fns {
+				if err := fn(region_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	quotabalanceMixin := schema.QuotaBalance{}.Mixin()
 	quotabalance.Policy = privacy.NewPolicies(quotabalanceMixin[0], quotabalanceMixin[1], schema.QuotaBalance{})
 	quotabalance.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -499,6 +629,111 @@ func init() {
 	sessionDescLastSeenAt := sessionFields[3].Descriptor()
 	// session.DefaultLastSeenAt holds the default value on creation for the last_seen_at field.
 	session.DefaultLastSeenAt = sessionDescLastSeenAt.Default.(func() time.Time)
+	syncbindingMixin := schema.SyncBinding{}.Mixin()
+	syncbinding.Policy = privacy.NewPolicies(syncbindingMixin[0], schema.SyncBinding{})
+	syncbinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := syncbinding.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	syncbindingMixinFields1 := syncbindingMixin[1].Fields()
+	_ = syncbindingMixinFields1
+	syncbindingFields := schema.SyncBinding{}.Fields()
+	_ = syncbindingFields
+	// syncbindingDescCreatedAt is the schema descriptor for created_at field.
+	syncbindingDescCreatedAt := syncbindingMixinFields1[0].Descriptor()
+	// syncbinding.DefaultCreatedAt holds the default value on creation for the created_at field.
+	syncbinding.DefaultCreatedAt = syncbindingDescCreatedAt.Default.(func() time.Time)
+	// syncbindingDescUpdatedAt is the schema descriptor for updated_at field.
+	syncbindingDescUpdatedAt := syncbindingMixinFields1[1].Descriptor()
+	// syncbinding.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	syncbinding.DefaultUpdatedAt = syncbindingDescUpdatedAt.Default.(func() time.Time)
+	// syncbinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	syncbinding.UpdateDefaultUpdatedAt = syncbindingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// syncbindingDescPlugin is the schema descriptor for plugin field.
+	syncbindingDescPlugin := syncbindingFields[0].Descriptor()
+	// syncbinding.PluginValidator is a validator for the "plugin" field. It is called by the builders before save.
+	syncbinding.PluginValidator = func() func(string) error {
+		validators := syncbindingDescPlugin.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(plugin string) error {
+			for _, fn := range fns {
+				if err := fn(plugin); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	syncrefusalMixin := schema.SyncRefusal{}.Mixin()
+	syncrefusal.Policy = privacy.NewPolicies(syncrefusalMixin[0], schema.SyncRefusal{})
+	syncrefusal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := syncrefusal.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	syncrefusalHooks := schema.SyncRefusal{}.Hooks()
+
+	syncrefusal.Hooks[1] = syncrefusalHooks[0]
+	syncrefusalFields := schema.SyncRefusal{}.Fields()
+	_ = syncrefusalFields
+	// syncrefusalDescKind is the schema descriptor for kind field.
+	syncrefusalDescKind := syncrefusalFields[2].Descriptor()
+	// syncrefusal.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	syncrefusal.KindValidator = syncrefusalDescKind.Validators[0].(func(string) error)
+	// syncrefusalDescKey is the schema descriptor for key field.
+	syncrefusalDescKey := syncrefusalFields[3].Descriptor()
+	// syncrefusal.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	syncrefusal.KeyValidator = syncrefusalDescKey.Validators[0].(func(string) error)
+	// syncrefusalDescField is the schema descriptor for field field.
+	syncrefusalDescField := syncrefusalFields[4].Descriptor()
+	// syncrefusal.FieldValidator is a validator for the "field" field. It is called by the builders before save.
+	syncrefusal.FieldValidator = syncrefusalDescField.Validators[0].(func(string) error)
+	// syncrefusalDescReason is the schema descriptor for reason field.
+	syncrefusalDescReason := syncrefusalFields[5].Descriptor()
+	// syncrefusal.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	syncrefusal.ReasonValidator = syncrefusalDescReason.Validators[0].(func(string) error)
+	syncrunMixin := schema.SyncRun{}.Mixin()
+	syncrun.Policy = privacy.NewPolicies(syncrunMixin[0], schema.SyncRun{})
+	syncrun.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := syncrun.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	syncrunFields := schema.SyncRun{}.Fields()
+	_ = syncrunFields
+	// syncrunDescPlugin is the schema descriptor for plugin field.
+	syncrunDescPlugin := syncrunFields[4].Descriptor()
+	// syncrun.PluginValidator is a validator for the "plugin" field. It is called by the builders before save.
+	syncrun.PluginValidator = syncrunDescPlugin.Validators[0].(func(string) error)
+	// syncrunDescUsername is the schema descriptor for username field.
+	syncrunDescUsername := syncrunFields[6].Descriptor()
+	// syncrun.UsernameValidator is a validator for the "username" field. It is called by the builders before save.
+	syncrun.UsernameValidator = syncrunDescUsername.Validators[0].(func(string) error)
+	// syncrunDescStartedAt is the schema descriptor for started_at field.
+	syncrunDescStartedAt := syncrunFields[7].Descriptor()
+	// syncrun.DefaultStartedAt holds the default value on creation for the started_at field.
+	syncrun.DefaultStartedAt = syncrunDescStartedAt.Default.(func() time.Time)
+	// syncrunDescFailureCode is the schema descriptor for failure_code field.
+	syncrunDescFailureCode := syncrunFields[10].Descriptor()
+	// syncrun.FailureCodeValidator is a validator for the "failure_code" field. It is called by the builders before save.
+	syncrun.FailureCodeValidator = syncrunDescFailureCode.Validators[0].(func(string) error)
+	// syncrunDescFailure is the schema descriptor for failure field.
+	syncrunDescFailure := syncrunFields[11].Descriptor()
+	// syncrun.FailureValidator is a validator for the "failure" field. It is called by the builders before save.
+	syncrun.FailureValidator = syncrunDescFailure.Validators[0].(func(string) error)
 	tenantMixin := schema.Tenant{}.Mixin()
 	tenant.Policy = privacy.NewPolicies(schema.Tenant{})
 	tenant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -577,6 +812,78 @@ func init() {
 			return nil
 		}
 	}()
+	titleapplicationMixin := schema.TitleApplication{}.Mixin()
+	titleapplication.Policy = privacy.NewPolicies(titleapplicationMixin[0], titleapplicationMixin[1], schema.TitleApplication{})
+	titleapplication.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := titleapplication.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	titleapplicationMixinFields2 := titleapplicationMixin[2].Fields()
+	_ = titleapplicationMixinFields2
+	titleapplicationFields := schema.TitleApplication{}.Fields()
+	_ = titleapplicationFields
+	// titleapplicationDescCreatedAt is the schema descriptor for created_at field.
+	titleapplicationDescCreatedAt := titleapplicationMixinFields2[0].Descriptor()
+	// titleapplication.DefaultCreatedAt holds the default value on creation for the created_at field.
+	titleapplication.DefaultCreatedAt = titleapplicationDescCreatedAt.Default.(func() time.Time)
+	// titleapplicationDescUpdatedAt is the schema descriptor for updated_at field.
+	titleapplicationDescUpdatedAt := titleapplicationMixinFields2[1].Descriptor()
+	// titleapplication.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	titleapplication.DefaultUpdatedAt = titleapplicationDescUpdatedAt.Default.(func() time.Time)
+	// titleapplication.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	titleapplication.UpdateDefaultUpdatedAt = titleapplicationDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// titleapplicationDescVersion is the schema descriptor for version field.
+	titleapplicationDescVersion := titleapplicationFields[5].Descriptor()
+	// titleapplication.DefaultVersion holds the default value on creation for the version field.
+	titleapplication.DefaultVersion = titleapplicationDescVersion.Default.(int)
+	// titleapplicationDescSeat is the schema descriptor for seat field.
+	titleapplicationDescSeat := titleapplicationFields[7].Descriptor()
+	// titleapplication.DefaultSeat holds the default value on creation for the seat field.
+	titleapplication.DefaultSeat = titleapplicationDescSeat.Default.(bool)
+	// titleapplicationDescSeries is the schema descriptor for series field.
+	titleapplicationDescSeries := titleapplicationFields[8].Descriptor()
+	// titleapplication.SeriesValidator is a validator for the "series" field. It is called by the builders before save.
+	titleapplication.SeriesValidator = titleapplicationDescSeries.Validators[0].(func(string) error)
+	// titleapplicationDescTargetTitle is the schema descriptor for target_title field.
+	titleapplicationDescTargetTitle := titleapplicationFields[10].Descriptor()
+	// titleapplication.TargetTitleValidator is a validator for the "target_title" field. It is called by the builders before save.
+	titleapplication.TargetTitleValidator = titleapplicationDescTargetTitle.Validators[0].(func(string) error)
+	// titleapplicationDescExceptional is the schema descriptor for exceptional field.
+	titleapplicationDescExceptional := titleapplicationFields[12].Descriptor()
+	// titleapplication.DefaultExceptional holds the default value on creation for the exceptional field.
+	titleapplication.DefaultExceptional = titleapplicationDescExceptional.Default.(bool)
+	// titleapplicationDescPersonName is the schema descriptor for person_name field.
+	titleapplicationDescPersonName := titleapplicationFields[14].Descriptor()
+	// titleapplication.PersonNameValidator is a validator for the "person_name" field. It is called by the builders before save.
+	titleapplication.PersonNameValidator = titleapplicationDescPersonName.Validators[0].(func(string) error)
+	// titleapplicationDescEducation is the schema descriptor for education field.
+	titleapplicationDescEducation := titleapplicationFields[15].Descriptor()
+	// titleapplication.EducationValidator is a validator for the "education" field. It is called by the builders before save.
+	titleapplication.EducationValidator = titleapplicationDescEducation.Validators[0].(func(string) error)
+	// titleapplicationDescDegree is the schema descriptor for degree field.
+	titleapplicationDescDegree := titleapplicationFields[16].Descriptor()
+	// titleapplication.DegreeValidator is a validator for the "degree" field. It is called by the builders before save.
+	titleapplication.DegreeValidator = titleapplicationDescDegree.Validators[0].(func(string) error)
+	// titleapplicationDescTitleSeries is the schema descriptor for title_series field.
+	titleapplicationDescTitleSeries := titleapplicationFields[18].Descriptor()
+	// titleapplication.TitleSeriesValidator is a validator for the "title_series" field. It is called by the builders before save.
+	titleapplication.TitleSeriesValidator = titleapplicationDescTitleSeries.Validators[0].(func(string) error)
+	// titleapplicationDescTitleName is the schema descriptor for title_name field.
+	titleapplicationDescTitleName := titleapplicationFields[19].Descriptor()
+	// titleapplication.TitleNameValidator is a validator for the "title_name" field. It is called by the builders before save.
+	titleapplication.TitleNameValidator = titleapplicationDescTitleName.Validators[0].(func(string) error)
+	// titleapplicationDescOverseas is the schema descriptor for overseas field.
+	titleapplicationDescOverseas := titleapplicationFields[23].Descriptor()
+	// titleapplication.DefaultOverseas holds the default value on creation for the overseas field.
+	titleapplication.DefaultOverseas = titleapplicationDescOverseas.Default.(bool)
+	// titleapplicationDescPostdoctoral is the schema descriptor for postdoctoral field.
+	titleapplicationDescPostdoctoral := titleapplicationFields[24].Descriptor()
+	// titleapplication.DefaultPostdoctoral holds the default value on creation for the postdoctoral field.
+	titleapplication.DefaultPostdoctoral = titleapplicationDescPostdoctoral.Default.(bool)
 	unitMixin := schema.Unit{}.Mixin()
 	unit.Policy = privacy.NewPolicies(unitMixin[0], schema.Unit{})
 	unit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -741,6 +1048,80 @@ func init() {
 	userDescDisabled := userFields[9].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	windowextensionMixin := schema.WindowExtension{}.Mixin()
+	windowextension.Policy = privacy.NewPolicies(windowextensionMixin[0], windowextensionMixin[1], schema.WindowExtension{})
+	windowextension.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := windowextension.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	windowextensionMixinFields2 := windowextensionMixin[2].Fields()
+	_ = windowextensionMixinFields2
+	windowextensionFields := schema.WindowExtension{}.Fields()
+	_ = windowextensionFields
+	// windowextensionDescCreatedAt is the schema descriptor for created_at field.
+	windowextensionDescCreatedAt := windowextensionMixinFields2[0].Descriptor()
+	// windowextension.DefaultCreatedAt holds the default value on creation for the created_at field.
+	windowextension.DefaultCreatedAt = windowextensionDescCreatedAt.Default.(func() time.Time)
+	// windowextensionDescUpdatedAt is the schema descriptor for updated_at field.
+	windowextensionDescUpdatedAt := windowextensionMixinFields2[1].Descriptor()
+	// windowextension.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	windowextension.DefaultUpdatedAt = windowextensionDescUpdatedAt.Default.(func() time.Time)
+	// windowextension.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	windowextension.UpdateDefaultUpdatedAt = windowextensionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// windowextensionDescUntil is the schema descriptor for until field.
+	windowextensionDescUntil := windowextensionFields[2].Descriptor()
+	// windowextension.UntilValidator is a validator for the "until" field. It is called by the builders before save.
+	windowextension.UntilValidator = windowextensionDescUntil.Validators[0].(func(string) error)
+	// windowextensionDescReason is the schema descriptor for reason field.
+	windowextensionDescReason := windowextensionFields[3].Descriptor()
+	// windowextension.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	windowextension.ReasonValidator = func() func(string) error {
+		validators := windowextensionDescReason.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reason string) error {
+			for _, fn := range fns {
+				if err := fn(reason); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	yearsettingsMixin := schema.YearSettings{}.Mixin()
+	yearsettings.Policy = privacy.NewPolicies(yearsettingsMixin[0], schema.YearSettings{})
+	yearsettings.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := yearsettings.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	yearsettingsMixinFields1 := yearsettingsMixin[1].Fields()
+	_ = yearsettingsMixinFields1
+	yearsettingsFields := schema.YearSettings{}.Fields()
+	_ = yearsettingsFields
+	// yearsettingsDescCreatedAt is the schema descriptor for created_at field.
+	yearsettingsDescCreatedAt := yearsettingsMixinFields1[0].Descriptor()
+	// yearsettings.DefaultCreatedAt holds the default value on creation for the created_at field.
+	yearsettings.DefaultCreatedAt = yearsettingsDescCreatedAt.Default.(func() time.Time)
+	// yearsettingsDescUpdatedAt is the schema descriptor for updated_at field.
+	yearsettingsDescUpdatedAt := yearsettingsMixinFields1[1].Descriptor()
+	// yearsettings.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	yearsettings.DefaultUpdatedAt = yearsettingsDescUpdatedAt.Default.(func() time.Time)
+	// yearsettings.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	yearsettings.UpdateDefaultUpdatedAt = yearsettingsDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// yearsettingsDescVersion is the schema descriptor for version field.
+	yearsettingsDescVersion := yearsettingsFields[2].Descriptor()
+	// yearsettings.DefaultVersion holds the default value on creation for the version field.
+	yearsettings.DefaultVersion = yearsettingsDescVersion.Default.(int)
 }
 
 const (

@@ -63,6 +63,10 @@ func (DeclarationLine) Fields() []ent.Field {
 		field.String("series").SchemaType(varchar(50)).Validate(maxRunes(50)).NotEmpty(),
 		field.Int("count").Positive(),
 		field.String("reason").SchemaType(varchar(500)).Validate(maxRunes(500)).Optional(),
+		field.JSON("people", []int{}).Optional().
+			Comment("the people an overseas or postdoctoral line names"),
+		field.JSON("departures", []int{}).Optional().
+			Comment("the departures a retire-more line rests on, as of its submission"),
 	}
 }
 

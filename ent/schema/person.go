@@ -56,12 +56,13 @@ func (Person) Fields() []ent.Field {
 
 // Mixin of the Person.
 func (Person) Mixin() []ent.Mixin {
-	return []ent.Mixin{TenantMixin{}, UnitMixin{}, TimeMixin{}}
+	return []ent.Mixin{TenantMixin{}, MovableUnitMixin{}, TimeMixin{}}
 }
 
-// Edges of the Person.
+// Edges of the Person. A person changes unit when the institution system
+// moves them.
 func (Person) Edges() []ent.Edge {
-	return []ent.Edge{unitEdge()}
+	return []ent.Edge{movableUnitEdge()}
 }
 
 // Indexes of the Person.
