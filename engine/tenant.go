@@ -126,15 +126,6 @@ func tenantOf(t *ent.Tenant) Tenant {
 	}
 }
 
-// settings returns the settings of the actor's tenant.
-func (e *Engine) settings(ctx context.Context, tenantID int) (domain.Settings, error) {
-	t, err := e.client.Tenant.Get(system(ctx), tenantID)
-	if err != nil {
-		return domain.Settings{}, storageError("read settings", "tenant", err)
-	}
-	return t.Settings.WithDefaults(), nil
-}
-
 // authorizeTenant authorises an onboarding action in a tenant: a platform
 // operator may do it in any tenant, anyone else only in their own and only
 // where their role allows.
