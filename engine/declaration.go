@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,7 +32,13 @@ type Declaration struct {
 	CreatedAt   time.Time     `json:"created_at"`
 	UpdatedAt   time.Time     `json:"updated_at"`
 	SubmittedAt *time.Time    `json:"submitted_at,omitempty"`
+	// People are the people the lines name or rest on, as far as the
+	// actor sees them.
+	People []PersonRef `json:"people,omitempty"`
 }
+
+// Person returns the person of id among People.
+func (d Declaration) Person(id int) PersonRef { return findPerson(d.People, id) }
 
 // Line is one line of a declaration.
 type Line struct {
@@ -40,6 +47,13 @@ type Line struct {
 	Series  string         `json:"series"`
 	Count   int            `json:"count"`
 	Reason  string         `json:"reason,omitempty"`
+	// People are the ids of the people an overseas or postdoctoral line
+	// names, as many as Count.
+	People []int `json:"people,omitempty"`
+	// Departures are the ids of the departures a retire-more line rests
+	// on, as the engine found them when the line was last saved or
+	// submitted. Input ignores them.
+	Departures []int `json:"departures,omitempty"`
 }
 
 // Event is one transition in a declaration's history.
@@ -96,7 +110,14 @@ func (e *Engine) CreateDeclaration(ctx context.Context, in DeclarationInput) (De
 	}
 	var id int
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
+		if err := e.checkWindow(ctx, tx.Client(), a.TenantID, in.UnitID, in.Year, WindowDeclaration); err != nil {
+			return err
+		}
 		if err := checkAgainstVacancy(ctx, tx.Client(), in.UnitID, in.Year, in.Lines, false); err != nil {
+			return err
+		}
+		deps, err := e.checkSpecialInput(ctx, tx, a.TenantID, in, 0)
+		if err != nil {
 			return err
 		}
 		d, err := tx.QuotaDeclaration.Create().
@@ -106,7 +127,7 @@ func (e *Engine) CreateDeclaration(ctx context.Context, in DeclarationInput) (De
 			return storageError("create declaration", "unit", err)
 		}
 		id = d.ID
-		if err := saveLines(ctx, tx, d, in.Lines); err != nil {
+		if err := saveLines(ctx, tx, d, in.Lines, deps); err != nil {
 			return err
 		}
 		return e.audit(ctx, tx, a, "declaration.create", objectID(d.ID), "")
@@ -138,7 +159,14 @@ func (e *Engine) UpdateDeclaration(ctx context.Context, id int, in DeclarationIn
 		if in.Version != 0 && in.Version != d.Version {
 			return conflict("declaration.changed", nil)
 		}
+		if err := e.checkWindow(ctx, tx.Client(), a.TenantID, d.UnitID, in.Year, WindowDeclaration); err != nil {
+			return err
+		}
 		if err := checkAgainstVacancy(ctx, tx.Client(), d.UnitID, in.Year, in.Lines, false); err != nil {
+			return err
+		}
+		deps, err := e.checkSpecialInput(ctx, tx, a.TenantID, in, id)
+		if err != nil {
 			return err
 		}
 		n, err := tx.QuotaDeclaration.Update().
@@ -154,7 +182,7 @@ func (e *Engine) UpdateDeclaration(ctx context.Context, id int, in DeclarationIn
 		if err != nil {
 			return storageError("replace lines", "declaration", err)
 		}
-		if err := saveLines(ctx, tx, d, in.Lines); err != nil {
+		if err := saveLines(ctx, tx, d, in.Lines, deps); err != nil {
 			return err
 		}
 		return e.audit(ctx, tx, a, "declaration.update", objectID(id), "")
@@ -211,7 +239,16 @@ func (e *Engine) Declaration(ctx context.Context, id int) (Declaration, error) {
 	if err != nil {
 		return Declaration{}, storageError("read declaration", "declaration", err)
 	}
-	return declarationOf(d), nil
+	out := declarationOf(d)
+	var ids []int
+	for _, l := range out.Lines {
+		ids = append(ids, l.People...)
+		ids = append(ids, l.Departures...)
+	}
+	if out.People, err = e.peopleRefs(ctx, ids); err != nil {
+		return Declaration{}, err
+	}
+	return out, nil
 }
 
 // Declarations lists the declarations in the actor's charge, newest first.
@@ -285,6 +322,7 @@ func declarationOf(d *ent.QuotaDeclaration) Declaration {
 	for _, l := range d.Edges.Lines {
 		out.Lines = append(out.Lines, Line{
 			Channel: l.Channel, Grade: l.Grade, Series: l.Series, Count: l.Count, Reason: l.Reason,
+			People: l.People, Departures: l.Departures,
 		})
 	}
 	for _, ev := range d.Edges.Events {
@@ -318,8 +356,8 @@ func (in DeclarationInput) validate() error {
 
 func (l Line) validate(n int) error {
 	switch {
-	case l.Channel != domain.ChannelNormal && l.Channel != "":
-		return invalid("declaration.channel_unavailable", P{"line": n, "channel": l.Channel})
+	case l.Channel != "" && !slices.Contains(l.Channel.Values(), string(l.Channel)):
+		return invalid("declaration.channel", P{"line": n, "channel": l.Channel})
 	case !l.Grade.Valid():
 		return invalid("declaration.grade", P{"line": n, "grade": l.Grade})
 	case !knownSeries(l.Series):
@@ -331,11 +369,13 @@ func (l Line) validate(n int) error {
 	case utf8.RuneCountInString(l.Reason) > 500:
 		return invalid("declaration.reason_too_long", P{"line": n, "max": 500})
 	}
-	return nil
+	return l.validatePeople(n)
 }
 
-// saveLines stores a declaration's lines.
-func saveLines(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, lines []Line) error {
+// saveLines stores a declaration's lines; retire-more lines keep the
+// departures of their grade, deps, as evidence.
+func saveLines(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, lines []Line,
+	deps map[domain.Grade][]int) error {
 	creates := make([]*ent.DeclarationLineCreate, len(lines))
 	for i, l := range lines {
 		ch := l.Channel
@@ -346,6 +386,12 @@ func saveLines(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, lines [
 			SetTenantID(d.TenantID).SetUnitID(d.UnitID).SetDeclarationID(d.ID).
 			SetChannel(ch).SetGrade(l.Grade).SetSeries(strings.TrimSpace(l.Series)).
 			SetCount(l.Count).SetReason(strings.TrimSpace(l.Reason))
+		if len(l.People) > 0 {
+			creates[i].SetPeople(l.People)
+		}
+		if ch == domain.ChannelRetireMore {
+			creates[i].SetDepartures(append([]int{}, deps[l.Grade]...))
+		}
 	}
 	if err := tx.DeclarationLine.CreateBulk(creates...).Exec(ctx); err != nil {
 		return storageError("save lines", "declaration", err)
@@ -393,6 +439,23 @@ func checkAgainstVacancy(ctx context.Context, c *ent.Client, unitID, year int, l
 		}
 	}
 	return nil
+}
+
+// checkSpecialInput applies the special rules to lines a clerk saves, with
+// the settings of the declaration's year.
+func (e *Engine) checkSpecialInput(ctx context.Context, tx *ent.Tx, tenantID int, in DeclarationInput,
+	declID int) (map[domain.Grade][]int, error) {
+	_, set, err := e.yearSettingsTx(ctx, tx, tenantID, in.Year)
+	if err != nil {
+		return nil, err
+	}
+	u, err := tx.Unit.Get(ctx, in.UnitID)
+	if err != nil {
+		return nil, storageError("read unit", "unit", err)
+	}
+	return e.checkSpecial(ctx, tx, specialInput{
+		unit: u, year: in.Year, declID: declID, lines: in.Lines, rules: *set.Special,
+	})
 }
 
 // knownSeries reports whether name is a series of the title catalogue.

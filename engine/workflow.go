@@ -74,12 +74,19 @@ func (e *Engine) ApproveDeclaration(ctx context.Context, id int, act Action) (De
 		if err := awaits(d, a); err != nil {
 			return move{}, err
 		}
-		i := slices.Index(chain, a.Role)
-		if i < 0 || i == len(chain)-1 {
-			return move{action: actionApprove, to: domain.StatusApproved, quota: quotaRecheck}, nil
-		}
-		return move{action: actionApprove, to: domain.StatusInReview, toStage: &chain[i+1], quota: quotaRecheck}, nil
+		to, stage := nextStage(chain, a.Role)
+		return move{action: actionApprove, to: to, toStage: stage, quota: quotaRecheck}, nil
 	})
+}
+
+// nextStage is where an item goes when a reviewer of role r approves it:
+// to the next stage of chain, or approved after the last.
+func nextStage(chain []domain.Role, r domain.Role) (domain.Status, *domain.Role) {
+	i := slices.Index(chain, r)
+	if i < 0 || i == len(chain)-1 {
+		return domain.StatusApproved, nil
+	}
+	return domain.StatusInReview, &chain[i+1]
 }
 
 // ReturnDeclaration sends a declaration back to its unit for changes, with
@@ -112,7 +119,7 @@ func (e *Engine) decide(ctx context.Context, id int, act Action, action string, 
 
 // awaits checks that d waits for a reviewer of a's role.
 func awaits(d *ent.QuotaDeclaration, a domain.Actor) error {
-	if d.Status != domain.StatusInReview || d.Stage == nil || *d.Stage != a.Role {
+	if !awaiting(d.Status, d.Stage, a.Role) {
 		stage := ""
 		if d.Stage != nil {
 			stage = string(*d.Stage)
@@ -120,6 +127,12 @@ func awaits(d *ent.QuotaDeclaration, a domain.Actor) error {
 		return conflict("declaration.not_awaiting", P{"status": d.Status, "stage": stage})
 	}
 	return nil
+}
+
+// awaiting reports whether an item in status with stage waits for a
+// reviewer of role r.
+func awaiting(status domain.Status, stage *domain.Role, r domain.Role) bool {
+	return status == domain.StatusInReview && stage != nil && *stage == r
 }
 
 // transition runs one planned move in a transaction: the status change is
@@ -132,14 +145,19 @@ func (e *Engine) transition(ctx context.Context, id int, act Action, permission 
 	if err != nil {
 		return Declaration{}, err
 	}
-	set, err := e.settings(ctx, a.TenantID)
-	if err != nil {
-		return Declaration{}, err
-	}
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		d, err := tx.QuotaDeclaration.Query().Where(quotadeclaration.ID(id)).WithLines().Only(ctx)
 		if err != nil {
 			return storageError("read declaration", "declaration", err)
+		}
+		_, set, err := e.yearSettingsTx(ctx, tx, a.TenantID, d.Year)
+		if err != nil {
+			return err
+		}
+		if permission == policies.ActSubmit {
+			if err := e.checkWindow(ctx, tx.Client(), a.TenantID, d.UnitID, d.Year, WindowDeclaration); err != nil {
+				return err
+			}
 		}
 		if act.Version != 0 && act.Version != d.Version {
 			return conflict("declaration.changed", nil)
@@ -150,6 +168,11 @@ func (e *Engine) transition(ctx context.Context, id int, act Action, permission 
 		}
 		if err := e.applyQuota(ctx, tx, d, m.quota); err != nil {
 			return err
+		}
+		if m.quota == quotaReserve || m.quota == quotaRecheck {
+			if err := e.recheckSpecial(ctx, tx, d, set, m.action == actionSubmit); err != nil {
+				return err
+			}
 		}
 		if err := e.moveTo(ctx, tx, d, m); err != nil {
 			return err
@@ -237,8 +260,23 @@ func (e *Engine) applyQuota(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclara
 // reserve takes n seats of grade g for declaration d. The update succeeds
 // only while reserved + n stays within approved − occupied; the database
 // evaluates that condition on the row it locks, so two submissions racing
-// for the last seat cannot both pass.
+// for the last seat cannot both pass. The balance row is locked before the
+// post plan is read, as a plan change does (see lockBalances), so that a
+// plan change and a submission cannot both pass on figures the other is
+// changing.
 func (e *Engine) reserve(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration, g domain.Grade, n int) error {
+	err := tx.QuotaBalance.Create().
+		SetTenantID(d.TenantID).SetUnitID(d.UnitID).SetYear(d.Year).SetGrade(g).
+		OnConflictColumns(quotabalance.FieldUnitID, quotabalance.FieldYear, quotabalance.FieldGrade).
+		DoNothing().Exec(ctx)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) { // SQLite: the row existed
+		return storageError("open quota balance", "unit", err)
+	}
+	if e.dialect == dialect.MySQL {
+		if _, err := tx.QuotaBalance.Query().Where(balanceKey(d, g)...).ForUpdate().Only(ctx); err != nil {
+			return storageError("lock quota balance", "unit", err)
+		}
+	}
 	u, err := tx.Unit.Get(ctx, d.UnitID)
 	if err != nil {
 		return storageError("read unit", "unit", err)
@@ -247,15 +285,11 @@ func (e *Engine) reserve(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaratio
 	if err != nil {
 		return err
 	}
-	r := t.Grade(g)
-	limit := r.Approved - r.Occupied
-	err = tx.QuotaBalance.Create().
-		SetTenantID(d.TenantID).SetUnitID(d.UnitID).SetYear(d.Year).SetGrade(g).
-		OnConflictColumns(quotabalance.FieldUnitID, quotabalance.FieldYear, quotabalance.FieldGrade).
-		DoNothing().Exec(ctx)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) { // SQLite: the row existed
-		return storageError("open quota balance", "unit", err)
+	plan, err := e.currentPlan(ctx, tx, d.UnitID, d.Year)
+	if err != nil {
+		return err
 	}
+	limit := gradeSum(approvedOf(plan), g) - t.Grade(g).Occupied
 	took, err := balance(tx, d, g).Where(quotabalance.ReservedLTE(limit - n)).AddReserved(n).Save(ctx)
 	if err != nil {
 		return storageError("reserve quota", "unit", err)

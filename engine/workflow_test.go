@@ -305,9 +305,9 @@ func TestDeclarationInputRefused(t *testing.T) {
 			{"unknown series", engine.DeclarationInput{Year: year, Lines: []engine.Line{
 				{Grade: domain.GradeAssistant, Series: "炼金术人员", Count: 1},
 			}}, "declaration.series"},
-			{"special channel not yet", engine.DeclarationInput{Year: year, Lines: []engine.Line{
-				{Channel: domain.ChannelUrgentNeed, Grade: domain.GradeAssistant, Series: healthSeries, Count: 1},
-			}}, "declaration.channel_unavailable"},
+			{"unknown channel", engine.DeclarationInput{Year: year, Lines: []engine.Line{
+				{Channel: "lottery", Grade: domain.GradeAssistant, Series: healthSeries, Count: 1, Reason: "x"},
+			}}, "declaration.channel"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

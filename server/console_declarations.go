@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,22 +24,35 @@ type formData struct {
 	Lines     []formLine
 	Series    []string
 	Vacancies *engine.VacancyTable
+	// Special is the special-channel form: a channel and people per line.
+	Special    bool
+	Channels   []string
+	Candidates []engine.PersonRef // whom overseas and postdoctoral lines may name
+	Quota      *engine.SpecialQuota
 }
 
 // formLine is one line as typed; Count stays text so that what the user
 // typed comes back as it was.
 type formLine struct {
-	Grade, Series, Count, Reason string
-	Error                        string
+	Channel, Grade, Series, Count, Reason string
+	People                                []int
+	Error                                 string
 }
 
-// newDeclaration shows an empty form; the special channel comes later.
+// Picked reports whether the line names person id.
+func (l formLine) Picked(id int) bool { return slices.Contains(l.People, id) }
+
+// newDeclaration shows an empty form of the normal channel, or of the
+// special channels when the query asks for channel=special.
 func (c *console) newDeclaration(w http.ResponseWriter, r *http.Request, v *view) error {
 	if !v.Is(string(domain.RoleUnitClerk)) {
 		return requestError(engine.KindPermissionDenied, "permission_denied", nil)
 	}
 	f := formData{Year: yearParam(r), Unit: v.Actor.UnitID, Channel: string(domain.ChannelNormal),
 		Lines: []formLine{{}}}
+	if r.URL.Query().Get("channel") == "special" {
+		f.Special, f.Lines = true, []formLine{{Channel: string(domain.ChannelUrgentNeed)}}
+	}
 	return c.renderForm(w, r, v, http.StatusOK, f)
 }
 
@@ -50,7 +64,7 @@ func (c *console) createDeclaration(w http.ResponseWriter, r *http.Request, v *v
 		return err
 	}
 	if r.PostFormValue("op") == "add_line" {
-		f.Lines = append(f.Lines, formLine{})
+		f.Lines = append(f.Lines, f.newLine())
 		return c.renderForm(w, r, v, http.StatusOK, f)
 	}
 	in, bad := f.input()
@@ -82,8 +96,10 @@ func (c *console) editDeclaration(w http.ResponseWriter, r *http.Request, v *vie
 		Channel: string(domain.ChannelNormal)}
 	for _, l := range d.Lines {
 		f.Lines = append(f.Lines, formLine{
-			Grade: string(l.Grade), Series: l.Series, Count: strconv.Itoa(l.Count), Reason: l.Reason,
+			Channel: string(l.Channel), Grade: string(l.Grade), Series: l.Series,
+			Count: strconv.Itoa(l.Count), Reason: l.Reason, People: l.People,
 		})
+		f.Special = f.Special || l.Channel != domain.ChannelNormal
 	}
 	return c.renderForm(w, r, v, http.StatusOK, f)
 }
@@ -96,7 +112,7 @@ func (c *console) updateDeclaration(w http.ResponseWriter, r *http.Request, v *v
 	}
 	f.ID = intVar(r, "id")
 	if r.PostFormValue("op") == "add_line" {
-		f.Lines = append(f.Lines, formLine{})
+		f.Lines = append(f.Lines, f.newLine())
 		return c.renderForm(w, r, v, http.StatusOK, f)
 	}
 	in, bad := f.input()
@@ -142,10 +158,24 @@ func (c *console) renderForm(w http.ResponseWriter, r *http.Request, v *view, st
 			f.Vacancies = &t
 		}
 	}
+	if f.Special && f.Unit != 0 {
+		ps, err := c.s.engine.SpecialCandidates(r.Context(), f.Unit)
+		if err != nil {
+			return err
+		}
+		f.Candidates = ps
+		if q, err := c.s.engine.SpecialQuota(r.Context(), f.Unit, f.Year); err == nil {
+			f.Quota = &q
+		}
+		f.Channels = domain.Channel("").Values()
+	}
 	for _, s := range titles.Default().Series() {
 		f.Series = append(f.Series, s.Name)
 	}
 	v.Title, v.Nav, v.Data = v.T("ui.declaration.form_title"), "declare", f
+	if f.Special {
+		v.Title = v.T("ui.special.form_title")
+	}
 	return c.render(w, status, "declaration_form", v)
 }
 
@@ -159,12 +189,20 @@ func readForm(w http.ResponseWriter, r *http.Request) (formData, error) {
 	f.Year, _ = strconv.Atoi(p.Get("year"))
 	f.Unit, _ = strconv.Atoi(p.Get("unit"))
 	f.Version, _ = strconv.Atoi(p.Get("version"))
+	f.Special = p.Get("mode") == "special"
 	grades, series, counts, reasons := p["grade"], p["series"], p["count"], p["reason"]
+	channels := p["channel"]
 	for i := range grades {
-		f.Lines = append(f.Lines, formLine{
-			Grade: grades[i], Series: at(series, i), Count: strings.TrimSpace(at(counts, i)),
-			Reason: at(reasons, i),
-		})
+		l := formLine{
+			Channel: at(channels, i), Grade: grades[i], Series: at(series, i),
+			Count: strings.TrimSpace(at(counts, i)), Reason: at(reasons, i),
+		}
+		for _, s := range p["people_"+strconv.Itoa(i)] {
+			if id, err := strconv.Atoi(s); err == nil {
+				l.People = append(l.People, id)
+			}
+		}
+		f.Lines = append(f.Lines, l)
 	}
 	return f, nil
 }
@@ -194,21 +232,35 @@ func (f *formData) input() (engine.DeclarationInput, int) {
 		if err != nil {
 			return in, i
 		}
+		ch := domain.Channel(l.Channel)
+		if ch == "" {
+			ch = domain.ChannelNormal
+		}
 		in.Lines = append(in.Lines, engine.Line{
-			Channel: domain.ChannelNormal, Grade: domain.Grade(l.Grade), Series: l.Series,
-			Count: n, Reason: l.Reason,
+			Channel: ch, Grade: domain.Grade(l.Grade), Series: l.Series,
+			Count: n, Reason: l.Reason, People: l.People,
 		})
 	}
 	if len(f.Lines) == 0 {
-		f.Lines = []formLine{{}}
+		f.Lines = []formLine{f.newLine()}
 	}
 	return in, -1
+}
+
+// newLine is an empty line of the form: of the urgent-need channel on
+// the special form.
+func (f *formData) newLine() formLine {
+	if f.Special {
+		return formLine{Channel: string(domain.ChannelUrgentNeed)}
+	}
+	return formLine{}
 }
 
 // detailData is a declaration with its unit's vacancies.
 type detailData struct {
 	engine.Declaration
 	Vacancies *engine.VacancyTable
+	Special   *engine.SpecialQuota
 	Reason    string // a reason typed for a refused return or rejection
 	Chain     []domain.Role
 }
@@ -224,9 +276,16 @@ func (c *console) renderDetail(w http.ResponseWriter, r *http.Request, v *view, 
 	if err != nil {
 		return err
 	}
-	data := detailData{Declaration: d, Reason: reason, Chain: v.Tenant.Settings.ApprovalChain}
+	chain, err := c.s.engine.ApprovalChain(r.Context(), d.Year)
+	if err != nil {
+		return err
+	}
+	data := detailData{Declaration: d, Reason: reason, Chain: chain}
 	if t, err := c.s.engine.Vacancies(r.Context(), d.Unit.ID, d.Year); err == nil {
 		data.Vacancies = &t
+	}
+	if q, err := c.s.engine.SpecialQuota(r.Context(), d.Unit.ID, d.Year); err == nil {
+		data.Special = &q
 	}
 	v.Title, v.Nav, v.Data = v.T("ui.declaration.title", "id", d.ID), "declare", data
 	if v.IsReviewer() {

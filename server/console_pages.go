@@ -231,6 +231,7 @@ type declarationsData struct {
 	Unit         int
 	Status       string
 	Vacancies    *engine.VacancyTable
+	Special      *engine.SpecialQuota
 	Declarations []engine.Declaration
 }
 
@@ -244,6 +245,11 @@ func (c *console) declarations(w http.ResponseWriter, r *http.Request, v *view) 
 			return err
 		}
 		d.Vacancies = &t
+		q, err := c.s.engine.SpecialQuota(r.Context(), d.Unit, d.Year)
+		if err != nil {
+			return err
+		}
+		d.Special = &q
 	}
 	ds, err := c.s.engine.Declarations(r.Context(), engine.DeclarationFilter{
 		UnitID: d.Unit, Year: d.Year, Status: domain.Status(d.Status),

@@ -1,0 +1,63 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"testing"
+
+	"github.com/zhicheng-hr/zhicheng/engine"
+	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
+	"github.com/zhicheng-hr/zhicheng/tenants"
+)
+
+// TestPostPlanAPI enters a demo enterprise's plan through the API, whose
+// answers the OpenAPI document checks, reads its special quota, and has
+// the bureau lock the year.
+func TestPostPlanAPI(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		env := newEnv(t, b)
+		code := tenants.DemoEnterprises[0].CreditCode
+		unit := strconv.Itoa(env.unitID(code))
+		clerk := env.login(t, "xiangxi", code)
+
+		// Levels 8–10: 12, 16, 12 = 40 posts, all intermediate: the first two
+		// grades (senior and intermediate) hold 40 > 40 × 4/10 = 16.
+		in := engine.PostPlanInput{Year: 2026, Approved: []int{0, 0, 0, 0, 0, 0, 0, 12, 16, 12, 0, 0, 0}}
+		var p engine.PostPlan
+		clerk.do(t, http.MethodPut, "/units/"+unit+"/post-plan", in, http.StatusOK, &p)
+		if p.Total != 40 || len(p.Warnings) != 1 || p.Warnings[0].Ratio != "grades" || p.Warnings[0].Limit != 16 {
+			t.Errorf("got total %d warnings %+v, want 40 and the grades ratio with limit 16", p.Total, p.Warnings)
+		}
+		clerk.do(t, http.MethodGet, "/units/"+unit+"/post-plan?year=2026", nil, http.StatusOK, &p)
+		if p.Level(9).Approved != 16 {
+			t.Errorf("level 9: got %d, want 16", p.Level(9).Approved)
+		}
+		in.Approved = in.Approved[:12]
+		if e := clerk.raw().fail(t, http.MethodPut, "/units/"+unit+"/post-plan", in, http.StatusBadRequest); e.Code != "postplan.levels" {
+			t.Errorf("twelve levels: got %s", e.Code)
+		}
+
+		// max(1, ⌊40 × 3/100⌋) = 1.
+		var q engine.SpecialQuota
+		clerk.do(t, http.MethodGet, "/units/"+unit+"/special-quota?year=2026", nil, http.StatusOK, &q)
+		if q.Approved != 40 || q.Cap != 1 || len(q.Grades) != 5 {
+			t.Errorf("got approved %d cap %d with %d grades, want 40, 1, 5", q.Approved, q.Cap, len(q.Grades))
+		}
+
+		bureau := env.login(t, "xiangxi", tenants.DemoBureau)
+		var st engine.PlanLockState
+		bureau.do(t, http.MethodPut, "/post-plan-locks/2026", nil, http.StatusOK, &st)
+		if !st.Locked || st.Region != "433100" {
+			t.Errorf("got %+v, want locked for 433100", st)
+		}
+		in.Approved = append(in.Approved, 1)
+		if e := clerk.fail(t, http.MethodPut, "/units/"+unit+"/post-plan", in, http.StatusConflict); e.Code != "postplan.locked" {
+			t.Errorf("locked: got %s", e.Code)
+		}
+		clerk.fail(t, http.MethodPut, "/post-plan-locks/2026", nil, http.StatusForbidden)
+		bureau.do(t, http.MethodDelete, "/post-plan-locks/2026", nil, http.StatusOK, &st)
+		if st.Locked {
+			t.Errorf("after unlock: got %+v", st)
+		}
+	})
+}
