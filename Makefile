@@ -3,15 +3,19 @@ GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PKGS        := ./...
 
-.PHONY: run build test race lint generate clean screenshots
+.PHONY: run build plugins test race lint generate clean screenshots
 
 ## run: serve the demo tenant 湘西州 on embedded SQLite at http://127.0.0.1:8080
-run:
+run: plugins
 	$(GO) run ./cmd/zhicheng demo
 
-## build: build the server, the reference sync plugin and the plugin checker into bin/
-build:
-	$(GO) build -o bin/ ./cmd/zhicheng ./cmd/zhicheng-sync-sql ./cmd/zhicheng-plugin-check
+## build: build the server and the plugin checker into bin/, the reference sync plugin into bin/plugins/
+build: plugins
+	$(GO) build -o bin/ ./cmd/zhicheng ./cmd/zhicheng-plugin-check
+
+## plugins: build the reference sync plugin into the default plugin folder, bin/plugins/
+plugins:
+	$(GO) build -o bin/plugins/ ./cmd/zhicheng-sync-sql
 
 ## test: run every test; MySQL runs use MariaDB at 127.0.0.1:3306 when it answers
 test:

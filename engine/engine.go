@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Now tells the time; nil means time.Now.
 	Now func() time.Time
+	// Plugins runs the sync plugins tenants bind; nil means none.
+	Plugins PluginHost
+	// SyncDataDir holds a folder per tenant, named by its key, in which
+	// the tenant's plugin configuration may name files (an SQLite export,
+	// a mapping). Empty means a configuration may name no file.
+	SyncDataDir string
 }
 
 // Engine is the quota-and-title engine. It is safe for concurrent use.
@@ -41,6 +48,10 @@ type Engine struct {
 	seal     *sealer
 	log      *slog.Logger
 	now      func() time.Time
+
+	plugins     PluginHost
+	syncDataDir string
+	db          *sql.DB // the pool under client, for prepared statements
 }
 
 // Open connects to the configured database, creates or upgrades its
@@ -65,6 +76,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		seal:     seal,
 		log:      cfg.Logger,
 		now:      cfg.Now,
+
+		plugins:     cfg.Plugins,
+		syncDataDir: cfg.SyncDataDir,
+		db:          drv.DB(),
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)

@@ -3,9 +3,12 @@ package engine
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,7 +19,6 @@ import (
 	"github.com/zhicheng-hr/zhicheng/ent/postplan"
 	"github.com/zhicheng-hr/zhicheng/ent/unit"
 	"github.com/zhicheng-hr/zhicheng/plugins/contract"
-	"github.com/zhicheng-hr/zhicheng/policies"
 )
 
 // SyncReport counts what a sync did, per kind of record.
@@ -29,14 +31,11 @@ type SyncReport struct {
 }
 
 // SyncCounts counts the records of one kind.
-type SyncCounts struct {
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-	Refused   int `json:"refused"`
-	// Left counts people of the source's units that the source no longer
-	// has: they are marked as left, never deleted.
-	Left int `json:"left,omitempty"`
+type SyncCounts = domain.SyncCounts
+
+// Totals returns the report's counts without its refusals.
+func (r SyncReport) Totals() domain.SyncTotals {
+	return domain.SyncTotals{Departments: r.Departments, Units: r.Units, People: r.People, Posts: r.Posts}
 }
 
 // Refusal is a source record that failed validation and was not applied.
@@ -47,8 +46,7 @@ type Refusal struct {
 	Reason string `json:"reason"` // why, in English
 }
 
-// SyncInput is what a sync reads from a source: everything, for the posts
-// of the given years.
+// SyncInput is what a sync reads from a source.
 type SyncInput struct {
 	Departments []contract.Department
 	Units       []contract.Unit
@@ -56,9 +54,10 @@ type SyncInput struct {
 	Posts       []contract.Post
 }
 
-// ReadSource reads everything a sync needs from src. It returns an error,
-// and nothing, if any read fails.
-func ReadSource(ctx context.Context, src contract.Source, years ...int) (SyncInput, error) {
+// ReadSource reads everything a whole-tenant sync needs from src, with
+// the approved posts of year. It returns an error, and nothing, if any
+// read fails.
+func ReadSource(ctx context.Context, src contract.Source, year int) (SyncInput, error) {
 	var in SyncInput
 	var err error
 	if in.Departments, err = src.Departments(ctx); err != nil {
@@ -70,71 +69,62 @@ func ReadSource(ctx context.Context, src contract.Source, years ...int) (SyncInp
 	if in.People, err = src.People(ctx, ""); err != nil {
 		return SyncInput{}, fmt.Errorf("read people: %w", err)
 	}
-	for _, y := range years {
-		posts, err := src.Posts(ctx, y, "")
-		if err != nil {
-			return SyncInput{}, fmt.Errorf("read posts of %d: %w", y, err)
-		}
-		in.Posts = append(in.Posts, posts...)
+	if in.Posts, err = src.Posts(ctx, year, ""); err != nil {
+		return SyncInput{}, fmt.Errorf("read posts of %d: %w", year, err)
 	}
 	return in, nil
 }
 
-// Sync reads a tenant's institution system through src and applies it.
-// Nothing is written if the source fails; a record that fails validation is
-// refused and reported while the rest proceed.
-func (e *Engine) Sync(ctx context.Context, tenantID int, src contract.Source, years ...int) (SyncReport, error) {
-	if _, err := e.authorizeTenant(ctx, tenantID, policies.ObjSync, policies.ActRun); err != nil {
-		return SyncReport{}, err
-	}
-	in, err := ReadSource(ctx, src, years...)
-	if err != nil {
-		return SyncReport{}, &Error{Kind: KindInternal, Code: "sync.source", Op: "sync", Err: err}
-	}
-	return e.apply(ctx, tenantID, in)
-}
-
-// apply writes a sync's input in one transaction.
-func (e *Engine) apply(ctx context.Context, tenantID int, in SyncInput) (SyncReport, error) {
-	a, _ := actor(ctx)
-	a.TenantID = tenantID
-	var rep SyncReport
-	sys := system(ctx)
-	err := e.inTx(sys, func(tx *ent.Tx) error {
-		s := &syncer{e: e, tx: tx, tenantID: tenantID, rep: &rep}
-		steps := []func(context.Context, SyncInput) error{
-			s.departments, s.units, s.people, s.posts,
-		}
-		for _, step := range steps {
-			if err := step(sys, in); err != nil {
-				return err
-			}
-		}
-		detail := fmt.Sprintf("people created %d updated %d unchanged %d refused %d",
-			rep.People.Created, rep.People.Updated, rep.People.Unchanged, rep.People.Refused)
-		return e.audit(sys, tx, a, "sync", "tenant", detail)
-	})
+// Sync reads a tenant's whole institution system through src, with the
+// approved posts of year, and applies it; the run is recorded. Nothing is
+// written if the source fails; a record that fails validation is refused
+// and reported while the rest proceed.
+func (e *Engine) Sync(ctx context.Context, tenantID int, src contract.Source, year int) (SyncReport, error) {
+	run, err := e.SyncFrom(ctx, tenantID, src, SyncRequest{Year: year}, SyncOptions{Plugin: "direct"})
 	if err != nil {
 		return SyncReport{}, err
 	}
-	e.log.Info("sync applied", "tenant", tenantID, "people", len(in.People),
-		"refused", len(rep.Refusals))
-	return rep, nil
+	return run.report, nil
 }
 
 // syncer applies one sync inside its transaction.
 type syncer struct {
 	e        *Engine
 	tx       *ent.Tx
+	stx      *sql.Tx   // tx, to prepare statements in
+	insert   *sql.Stmt // creates insertBatch people, once prepared
 	tenantID int
+	runID    int
+	year     int
 	rep      *SyncReport
 	deptIDs  map[string]int // department code → id
-	unitIDs  map[string]int // credit code → id
+	unitIDs  map[string]int // credit code → id, of the units the sync covers
+	progress func(done, total int)
 }
 
 func (s *syncer) refuse(c *SyncCounts, kind, key, field, reason string) {
 	c.Refused++
+	if kind == "person" {
+		key = maskKey(key)
+	}
+	if utf8.RuneCountInString(key) > 64 {
+		key = string([]rune(key)[:64])
+	}
 	s.rep.Refusals = append(s.rep.Refusals, Refusal{Kind: kind, Key: key, Field: field, Reason: reason})
+}
+
+// maskKey masks a person's key that has the shape of an ID number, as
+// some institution systems use the ID number as the person number.
+func maskKey(key string) string {
+	if len(key) != 15 && len(key) != 18 {
+		return key
+	}
+	for i, r := range key {
+		if (r < '0' || r > '9') && !(i == len(key)-1 && (r == 'X' || r == 'x')) {
+			return key
+		}
+	}
+	return key[:6] + strings.Repeat("*", len(key)-10) + key[len(key)-4:]
 }
 
 func (s *syncer) departments(ctx context.Context, in SyncInput) error {
@@ -257,6 +247,9 @@ func (s *syncer) units(ctx context.Context, in SyncInput) error {
 // bulkSize keeps a bulk insert under SQLite's limit of bound variables.
 const bulkSize = 400
 
+// people applies the source's people of the units the sync covers. A
+// person is found by ID number in the whole tenant, so that one the
+// source moved to another unit is moved, not created twice.
 func (s *syncer) people(ctx context.Context, in SyncInput) error {
 	existing, err := s.tx.Person.Query().Where(person.TenantID(s.tenantID)).
 		Select(person.FieldID, person.FieldUnitID, person.FieldIDNumberHash, person.FieldSourceDigest,
@@ -265,50 +258,146 @@ func (s *syncer) people(ctx context.Context, in SyncInput) error {
 	if err != nil {
 		return internal("read people", err)
 	}
-	byHash := map[string]*ent.Person{}
+	byHash := make(map[string]*ent.Person, len(existing))
 	for _, p := range existing {
 		byHash[p.IDNumberHash] = p
 	}
+	defer s.closeInsert()
 	c := &s.rep.People
-	var creates []*ent.PersonCreate
-	seen := map[string]bool{}
-	for _, src := range in.People {
-		r, field, reason := s.e.personRecord(src, s.unitIDs)
-		if reason != "" {
-			s.refuse(c, "person", src.SourceID, field, reason)
-			continue
-		}
-		if seen[r.hash] {
-			s.refuse(c, "person", src.SourceID, "id_number", "duplicate ID number in source")
-			continue
-		}
-		seen[r.hash] = true
-		old, ok := byHash[r.hash]
-		switch {
-		case !ok:
-			creates = append(creates, r.apply(s.tx.Person.Create().SetTenantID(s.tenantID).
-				SetUnitID(r.unitID).SetIDNumberHash(r.hash)))
-			c.Created++
-		case old.SourceDigest == r.digest:
-			c.Unchanged++
-		default:
-			upd := r.update(s.tx.Person.UpdateOneID(old.ID))
-			if titleComplete(old) {
-				keepTitle(upd.Mutation())
+	var pending []*personRecord // checked, to create
+	seen := make(map[string]bool, len(in.People))
+	chunks, stop := s.e.personRecords(in.People, s.unitIDs)
+	defer stop()
+	handled := 0
+	for chunk := range chunks {
+		for i := range chunk {
+			r := &chunk[i]
+			if r.reason != "" {
+				s.refuse(c, "person", r.src.SourceID, r.field, r.reason)
+				continue
 			}
-			if err := upd.Exec(ctx); err != nil {
-				return internal("update person", err)
+			if seen[r.hash] {
+				s.refuse(c, "person", r.src.SourceID, "id_number", "duplicate ID number in source")
+				continue
 			}
-			c.Updated++
+			seen[r.hash] = true
+			old, ok := byHash[r.hash]
+			switch {
+			case !ok:
+				pending = append(pending, r)
+				c.Created++
+			case old.SourceDigest == r.digest && old.UnitID == r.unitID:
+				c.Unchanged++
+			default:
+				if err := s.updatePerson(ctx, old, r); err != nil {
+					return err
+				}
+			}
+		}
+		handled += len(chunk)
+		full := len(pending) - len(pending)%insertBatch
+		if err := s.insertPeople(ctx, pending[:full]); err != nil {
+			return err
+		}
+		pending = pending[full:]
+		if s.progress != nil {
+			s.progress(handled-len(pending), len(in.People))
 		}
 	}
-	for i := 0; i < len(creates); i += bulkSize {
-		end := min(i+bulkSize, len(creates))
-		if err := s.tx.Person.CreateBulk(creates[i:end]...).Exec(ctx); err != nil {
+	if err := s.insertPeople(ctx, pending); err != nil {
+		return err
+	}
+	return s.markLeft(ctx, existing, seen)
+}
+
+// updatePerson applies a changed record to a person, moving them when the
+// source has them in another unit.
+func (s *syncer) updatePerson(ctx context.Context, old *ent.Person, r *personRecord) error {
+	c := &s.rep.People
+	upd := r.update(s.tx.Person.UpdateOneID(old.ID))
+	if titleComplete(old) {
+		keepTitle(upd.Mutation())
+	}
+	if old.UnitID != r.unitID {
+		upd.SetUnitID(r.unitID)
+		c.Moved++
+	}
+	if err := upd.Exec(ctx); err != nil {
+		return internal("update person", err)
+	}
+	c.Updated++
+	return nil
+}
+
+// insertBatch is the number of people one INSERT statement creates, under
+// SQLite's limit of 32,766 bound values.
+const insertBatch = 500
+
+// insertPeople creates people with INSERT statements of insertBatch rows,
+// in the sync's transaction. They go past ent's bulk builder, whose
+// mutations cost a sync of a hundred thousand people more time than the
+// database spends storing them; a sync runs as trusted code, and
+// personRecord has checked every value as ent's validators would.
+func (s *syncer) insertPeople(ctx context.Context, records []*personRecord) error {
+	if len(records) == 0 {
+		return nil
+	}
+	if s.insert == nil {
+		var err error
+		if s.insert, err = s.stx.PrepareContext(ctx, insertPeopleSQL(insertBatch)); err != nil {
+			return internal("prepare to create people", err)
+		}
+	}
+	now := s.e.now()
+	args := make([]any, 0, insertBatch*len(personColumns))
+	for len(records) > 0 {
+		batch := records[:min(insertBatch, len(records))]
+		records = records[len(batch):]
+		args = args[:0]
+		for _, r := range batch {
+			args = r.row(args, s.tenantID, now)
+		}
+		var err error
+		if len(batch) == insertBatch {
+			_, err = s.insert.ExecContext(ctx, args...)
+		} else {
+			_, err = s.stx.ExecContext(ctx, insertPeopleSQL(len(batch)), args...)
+		}
+		if err != nil {
 			return internal("create people", err)
 		}
 	}
-	return s.markLeft(ctx, existing, seen)
+	return nil
+}
+
+// closeInsert closes the prepared INSERT, if there is one.
+func (s *syncer) closeInsert() {
+	if s.insert != nil {
+		s.insert.Close()
+		s.insert = nil
+	}
+}
+
+// personColumns are the columns of a person that a sync creates, in the
+// order of personRecord.row.
+var personColumns = []string{
+	person.FieldCreatedAt, person.FieldUpdatedAt, person.FieldTenantID, person.FieldUnitID,
+	person.FieldSourceID, person.FieldName, person.FieldSex, person.FieldIDNumberHash,
+	person.FieldIDNumberEnc, person.FieldIDNumberMasked, person.FieldBirthDate,
+	person.FieldEthnicity, person.FieldPolitical, person.FieldEducation, person.FieldDegree,
+	person.FieldSchool, person.FieldMajor, person.FieldGraduationDate, person.FieldStartedWork,
+	person.FieldJoinedUnit, person.FieldPostCategory, person.FieldPostLevel,
+	person.FieldAppointedDate, person.FieldTitleSeries, person.FieldTitleName,
+	person.FieldTitleGrade, person.FieldTitleDate, person.FieldTitleMethod, person.FieldStatus,
+	person.FieldStatusDate, person.FieldOverseas, person.FieldPostdoctoral, person.FieldMobileEnc,
+	person.FieldMobileMasked, person.FieldSourceDigest,
+}
+
+// insertPeopleSQL returns an INSERT of n people.
+func insertPeopleSQL(n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(personColumns)), ", ") + ")"
+	return "INSERT INTO " + person.Table + " (" + strings.Join(personColumns, ", ") + ") VALUES " +
+		strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // markLeft marks as left the serving people of the source's units whom the
@@ -351,16 +440,16 @@ func keepTitle(m *ent.PersonMutation) {
 	m.ResetTitleMethod()
 }
 
+// posts replaces the approved professional posts of the sync's year for
+// each unit the sync covers: levels the source gives are created or
+// updated, levels it no longer gives are removed, and every replaced or
+// removed count is kept in the history with the run. A unit with a
+// refused post row keeps its plan, so that a partial answer never
+// replaces a whole one.
 func (s *syncer) posts(ctx context.Context, in SyncInput) error {
-	existing, err := s.tx.PostPlan.Query().Where(postplan.TenantID(s.tenantID)).All(ctx)
-	if err != nil {
-		return internal("read post plans", err)
-	}
-	type key struct{ unit, year, level int }
-	byKey := map[key]*ent.PostPlan{}
-	for _, p := range existing {
-		byKey[key{p.UnitID, p.Year, int(p.Level)}] = p
-	}
+	type key struct{ unit, level int }
+	want := map[key]int{}
+	broken := map[int]bool{}
 	c := &s.rep.Posts
 	for _, p := range in.Posts {
 		if p.Category != "2" {
@@ -372,43 +461,101 @@ func (s *syncer) posts(ctx context.Context, in SyncInput) error {
 		case !ok:
 			s.refuse(c, "post", id, "unit", "unknown unit")
 			continue
+		case p.Year != s.year:
+			s.refuse(c, "post", id, "year", "a year other than the one asked for")
 		case !domain.PostLevel(p.Level).Valid():
 			s.refuse(c, "post", id, "level", "post level outside 1–13")
-			continue
 		case p.Approved < 0:
 			s.refuse(c, "post", id, "approved", "negative number of posts")
+		default:
+			want[key{unitID, p.Level}] += p.Approved
 			continue
 		}
-		old, ok := byKey[key{unitID, p.Year, p.Level}]
+		broken[unitID] = true
+	}
+
+	var units []int
+	for _, id := range s.unitIDs {
+		if !broken[id] {
+			units = append(units, id)
+		}
+	}
+	have := map[key]*ent.PostPlan{}
+	if len(units) == 0 {
+		return nil
+	}
+	existing, err := s.tx.PostPlan.Query().Where(postplan.TenantID(s.tenantID),
+		postplan.Year(s.year), postplan.UnitIDIn(units...)).All(ctx)
+	if err != nil {
+		return internal("read post plans", err)
+	}
+	for _, p := range existing {
+		have[key{p.UnitID, int(p.Level)}] = p
+	}
+	var history []*ent.PostPlanHistoryCreate
+	record := func(p *ent.PostPlan, now *int) {
+		h := s.tx.PostPlanHistory.Create().SetTenantID(s.tenantID).SetUnitID(p.UnitID).
+			SetYear(p.Year).SetLevel(p.Level).SetOldApproved(p.Approved).
+			SetNillableNewApproved(now).SetAt(s.e.now())
+		if s.runID != 0 {
+			h.SetRunID(s.runID)
+		}
+		history = append(history, h)
+	}
+	for k, n := range want {
+		if broken[k.unit] {
+			continue
+		}
+		old, ok := have[k]
 		switch {
 		case !ok:
-			err := s.tx.PostPlan.Create().SetTenantID(s.tenantID).SetUnitID(unitID).
-				SetYear(p.Year).SetLevel(domain.PostLevel(p.Level)).SetApproved(p.Approved).Exec(ctx)
+			err := s.tx.PostPlan.Create().SetTenantID(s.tenantID).SetUnitID(k.unit).
+				SetYear(s.year).SetLevel(domain.PostLevel(k.level)).SetApproved(n).Exec(ctx)
 			if err != nil {
 				return internal("create post plan", err)
 			}
 			c.Created++
-		case old.Approved != p.Approved:
-			if err := old.Update().SetApproved(p.Approved).Exec(ctx); err != nil {
+		case old.Approved != n:
+			if err := old.Update().SetApproved(n).Exec(ctx); err != nil {
 				return internal("update post plan", err)
 			}
+			record(old, &n)
 			c.Updated++
 		default:
 			c.Unchanged++
 		}
 	}
+	for k, old := range have {
+		if _, ok := want[k]; ok {
+			continue
+		}
+		if err := s.tx.PostPlan.DeleteOneID(old.ID).Exec(ctx); err != nil {
+			return internal("remove post plan", err)
+		}
+		record(old, nil)
+		c.Removed++
+	}
+	for i := 0; i < len(history); i += bulkSize {
+		end := min(i+bulkSize, len(history))
+		if err := s.tx.PostPlanHistory.CreateBulk(history[i:end]...).Exec(ctx); err != nil {
+			return internal("keep post plan history", err)
+		}
+	}
 	return nil
 }
 
-// personRecord is a source person validated and converted for storage.
+// personRecord is a source person validated and converted for storage,
+// or the field at fault and the reason it is refused.
 type personRecord struct {
 	src       contract.Person
+	field     string
+	reason    string
 	unitID    int
 	id        domain.IDNumber
 	hash      string
 	digest    string
 	sex       domain.Sex
-	dates     map[string]*time.Time
+	dates     [dateFields]*time.Time
 	category  *domain.PostCategory
 	level     *int
 	grade     *domain.Grade
@@ -417,46 +564,132 @@ type personRecord struct {
 	mobSealed []byte
 }
 
-// personRecord validates a source person. It returns the field at fault
-// and the reason when the record must be refused.
-func (e *Engine) personRecord(p contract.Person, units map[string]int) (personRecord, string, string) {
-	r := personRecord{src: p, dates: map[string]*time.Time{}}
+// The dates of a source person, as indexes of personRecord.dates.
+const (
+	birthDate = iota
+	graduationDate
+	startedWork
+	joinedUnit
+	appointedDate
+	titleDate
+	leftDate
+	dateFields
+)
+
+// dateNames are the contract's names of the dates, by index.
+var dateNames = [dateFields]string{"birth_date", "graduation_date", "started_work", "joined_unit",
+	"appointed_date", "title_date", "left_date"}
+
+// recordChunk is how many people personRecords checks at a time.
+const recordChunk = 4000
+
+// personRecords checks and converts the source's people, a chunk at a
+// time on every processor, while the caller writes the chunk before:
+// sealing the ID and phone numbers and the digests are much of the work
+// of a sync. The chunks come in the source's order. stop ends the work
+// early; call it when done.
+func (e *Engine) personRecords(people []contract.Person, units map[string]int) (<-chan []personRecord, func()) {
+	out := make(chan []personRecord, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(out)
+		for start := 0; start < len(people); start += recordChunk {
+			chunk := e.checkPeople(people[start:min(start+recordChunk, len(people))], units)
+			select {
+			case out <- chunk:
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return out, func() { once.Do(func() { close(done) }) }
+}
+
+// checkPeople checks people on every processor.
+func (e *Engine) checkPeople(people []contract.Person, units map[string]int) []personRecord {
+	out := make([]personRecord, len(people))
+	workers := runtime.GOMAXPROCS(0)
+	part := max(1, (len(people)+workers-1)/workers)
+	var wg sync.WaitGroup
+	for start := 0; start < len(people); start += part {
+		wg.Go(func() {
+			for i := start; i < min(start+part, len(people)); i++ {
+				out[i] = e.personRecord(people[i], units)
+			}
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+// textLimits are the longest values of a person's text fields as the
+// schema stores them: codes in bytes, what people type in characters.
+var textLimits = []struct {
+	field string
+	max   int
+	runes bool
+	value func(p contract.Person) string
+}{
+	{"source_id", 32, false, func(p contract.Person) string { return p.SourceID }},
+	{"ethnicity", 2, false, func(p contract.Person) string { return p.Ethnicity }},
+	{"political", 2, false, func(p contract.Person) string { return p.Political }},
+	{"education", 2, false, func(p contract.Person) string { return p.Education }},
+	{"degree", 1, false, func(p contract.Person) string { return p.Degree }},
+	{"school", 100, true, func(p contract.Person) string { return p.School }},
+	{"major", 100, true, func(p contract.Person) string { return p.Major }},
+	{"title_series", 50, true, func(p contract.Person) string { return p.TitleSeries }},
+	{"title_name", 50, true, func(p contract.Person) string { return p.TitleName }},
+}
+
+// personRecord validates a source person. The record's field and reason
+// say why it must be refused, if it must.
+func (e *Engine) personRecord(p contract.Person, units map[string]int) personRecord {
+	r := personRecord{src: p}
+	refuse := func(field, reason string) personRecord {
+		r.field, r.reason = field, reason
+		return r
+	}
 	var ok bool
 	if r.unitID, ok = units[p.UnitCode]; !ok {
-		return r, "unit", "unknown unit"
+		return refuse("unit", "unknown unit")
 	}
 	name := strings.TrimSpace(p.Name)
 	if name == "" || utf8.RuneCountInString(name) > 30 {
-		return r, "name", "missing or longer than 30 characters"
+		return refuse("name", "missing or longer than 30 characters")
+	}
+	for _, l := range textLimits {
+		v := l.value(p)
+		if n := len(v); n > l.max && (!l.runes || utf8.RuneCountInString(v) > l.max) {
+			return refuse(l.field, fmt.Sprintf("longer than %d characters", l.max))
+		}
 	}
 	id, err := domain.ParseIDNumber(p.IDNumber)
 	if err != nil {
-		return r, "id_number", err.Error()
+		return refuse("id_number", err.Error())
 	}
 	r.id = id
 	r.sex = id.Sex()
 	if p.Sex != "" && domain.Sex(p.Sex) != r.sex {
-		return r, "sex", "does not match the ID number"
+		return refuse("sex", "does not match the ID number")
 	}
-	for field, v := range map[string]string{
-		"birth_date": p.BirthDate, "graduation_date": p.GraduationDate,
-		"started_work": p.StartedWork, "joined_unit": p.JoinedUnit,
-		"appointed_date": p.AppointedDate, "title_date": p.TitleDate, "left_date": p.LeftDate,
-	} {
+	values := [dateFields]string{p.BirthDate, p.GraduationDate, p.StartedWork, p.JoinedUnit,
+		p.AppointedDate, p.TitleDate, p.LeftDate}
+	for i, v := range values {
 		if v == "" {
 			continue
 		}
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return r, field, "not a date of the form YYYY-MM-DD"
+			return refuse(dateNames[i], "not a date of the form YYYY-MM-DD")
 		}
-		r.dates[field] = &t
+		r.dates[i] = &t
 	}
-	if b := r.dates["birth_date"]; b != nil && !b.Equal(id.BirthDate()) {
-		return r, "birth_date", "does not match the ID number"
+	if b := r.dates[birthDate]; b != nil && !b.Equal(id.BirthDate()) {
+		return refuse("birth_date", "does not match the ID number")
 	}
 	if field, reason := r.classify(); reason != "" {
-		return r, field, reason
+		return refuse(field, reason)
 	}
 	r.hash = e.seal.lookupHash(string(id))
 	r.digest = digest(p)
@@ -464,7 +697,7 @@ func (e *Engine) personRecord(p contract.Person, units map[string]int) (personRe
 	if p.Mobile != "" {
 		r.mobSealed = e.seal.seal(p.Mobile)
 	}
-	return r, "", ""
+	return r
 }
 
 // classify converts the coded fields: post category and level, title grade
@@ -519,12 +752,6 @@ func digest(p contract.Person) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func (r personRecord) apply(c *ent.PersonCreate) *ent.PersonCreate {
-	m := c.Mutation()
-	r.set(m)
-	return c
-}
-
 func (r personRecord) update(u *ent.PersonUpdateOne) *ent.PersonUpdateOne {
 	r.set(u.Mutation())
 	return u
@@ -549,13 +776,13 @@ func (r personRecord) set(m *ent.PersonMutation) {
 	m.SetTitleMethod(titleMethods[p.TitleMethod])
 	m.SetStatus(r.status)
 	m.SetSourceDigest(r.digest)
-	setTime(m.SetBirthDate, m.ClearBirthDate, r.dates["birth_date"])
-	setTime(m.SetGraduationDate, m.ClearGraduationDate, r.dates["graduation_date"])
-	setTime(m.SetStartedWork, m.ClearStartedWork, r.dates["started_work"])
-	setTime(m.SetJoinedUnit, m.ClearJoinedUnit, r.dates["joined_unit"])
-	setTime(m.SetAppointedDate, m.ClearAppointedDate, r.dates["appointed_date"])
-	setTime(m.SetTitleDate, m.ClearTitleDate, r.dates["title_date"])
-	setTime(m.SetStatusDate, m.ClearStatusDate, r.dates["left_date"])
+	setTime(m.SetBirthDate, m.ClearBirthDate, r.dates[birthDate])
+	setTime(m.SetGraduationDate, m.ClearGraduationDate, r.dates[graduationDate])
+	setTime(m.SetStartedWork, m.ClearStartedWork, r.dates[startedWork])
+	setTime(m.SetJoinedUnit, m.ClearJoinedUnit, r.dates[joinedUnit])
+	setTime(m.SetAppointedDate, m.ClearAppointedDate, r.dates[appointedDate])
+	setTime(m.SetTitleDate, m.ClearTitleDate, r.dates[titleDate])
+	setTime(m.SetStatusDate, m.ClearStatusDate, r.dates[leftDate])
 	if r.category != nil {
 		m.SetPostCategory(*r.category)
 	} else {
@@ -578,6 +805,39 @@ func (r personRecord) set(m *ent.PersonMutation) {
 		m.ClearMobileEnc()
 		m.ClearMobileMasked()
 	}
+}
+
+// row appends the values of a new person, in the order of personColumns,
+// as set would store them.
+func (r *personRecord) row(args []any, tenantID int, now time.Time) []any {
+	p := r.src
+	date := func(t *time.Time) any {
+		if t == nil {
+			return nil
+		}
+		return *t
+	}
+	var category, level, grade, mobile, masked any
+	if r.category != nil {
+		category = string(*r.category)
+	}
+	if r.level != nil {
+		level = *r.level
+	}
+	if r.grade != nil {
+		grade = string(*r.grade)
+	}
+	if r.mobSealed != nil {
+		mobile, masked = r.mobSealed, maskMobile(p.Mobile)
+	}
+	return append(args,
+		now, now, tenantID, r.unitID, p.SourceID, strings.TrimSpace(p.Name), string(r.sex), r.hash,
+		r.idSealed, r.id.Masked(), date(r.dates[birthDate]), p.Ethnicity, p.Political,
+		p.Education, p.Degree, p.School, p.Major, date(r.dates[graduationDate]),
+		date(r.dates[startedWork]), date(r.dates[joinedUnit]), category, level,
+		date(r.dates[appointedDate]), p.TitleSeries, p.TitleName, grade, date(r.dates[titleDate]),
+		titleMethods[p.TitleMethod], string(r.status), date(r.dates[leftDate]), false, false,
+		mobile, masked, r.digest)
 }
 
 func setTime(set func(time.Time), clear func(), t *time.Time) {

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
 	"github.com/zhicheng-hr/zhicheng/engine/roster"
 	"github.com/zhicheng-hr/zhicheng/tenants"
@@ -39,6 +40,13 @@ type browser struct {
 // Without Chromium the test is skipped with a loud message; CI installs it.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	return newBrowserWith(t, nil)
+}
+
+// newBrowserWith is newBrowser with the engine's configuration changed by
+// configure.
+func newBrowserWith(t *testing.T, configure func(*engine.Config)) *browser {
+	t.Helper()
 	path := os.Getenv("ZHICHENG_CHROMIUM")
 	if path == "" {
 		path, _ = exec.LookPath("chromium")
@@ -46,7 +54,7 @@ func newBrowser(t *testing.T) *browser {
 	if path == "" {
 		t.Skip("!!! chromium not installed (apt-get install chromium): browser tests SKIPPED !!!")
 	}
-	env := newEnv(t, enginetest.Backends(t)[0])
+	env := newEnvWith(t, enginetest.Backends(t)[0], configure)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(t.TempDir()),

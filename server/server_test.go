@@ -47,16 +47,17 @@ type testEnv struct {
 	router   routers.Router
 }
 
-// xiangxi opens a fixture with the demo tenant on backend b.
-func xiangxi(t *testing.T, b enginetest.Backend) *enginetest.Fixture {
-	t.Helper()
-	return enginetest.Xiangxi(t, b)
-}
-
 // newEnv starts a server on backend b over a fresh copy of the demo tenant.
 func newEnv(t *testing.T, b enginetest.Backend) *testEnv {
 	t.Helper()
-	f := xiangxi(t, b)
+	return newEnvWith(t, b, nil)
+}
+
+// newEnvWith is newEnv with the engine's configuration changed by
+// configure, for instance to give it sync plugins.
+func newEnvWith(t *testing.T, b enginetest.Backend, configure func(*engine.Config)) *testEnv {
+	t.Helper()
+	f := enginetest.XiangxiWith(t, b, configure)
 	env := &testEnv{
 		t: t, fixture: f, resolver: tenants.NewResolver(f.Engine),
 		registry: prometheus.NewRegistry(), logs: &syncBuffer{}, router: openAPIRouter(t),

@@ -2,8 +2,10 @@ package tenants
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
@@ -196,4 +198,34 @@ func createDemoAccounts(ctx context.Context, e *engine.Engine, t engine.Tenant, 
 		accounts = append(accounts, a)
 	}
 	return accounts, nil
+}
+
+// DemoPlugin is the reference sync plugin, which the demo tenant binds.
+const DemoPlugin = "zhicheng-sync-sql"
+
+// BindDemo binds tenant t to the reference plugin over the bundled
+// export, which it writes into the tenant's sync data folder,
+// <dataDir>/<tenant key>/institution.db, unless it is there already. ctx
+// must act as the platform operator or the tenant's administrator.
+func BindDemo(ctx context.Context, e *engine.Engine, t engine.Tenant, dataDir string) error {
+	dir := filepath.Join(dataDir, t.Key)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("bind demo: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "institution.db")); errors.Is(err, os.ErrNotExist) {
+		if _, err := sample.WriteSQLite(dir); err != nil {
+			return fmt.Errorf("bind demo: %w", err)
+		}
+	}
+	_, err := e.SetSyncBinding(ctx, t.ID, engine.SyncBindingInput{
+		Plugin: DemoPlugin,
+		Settings: []engine.SettingInput{
+			{Key: "driver", Value: "sqlite"},
+			{Key: "dsn", Value: "institution.db"},
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("bind demo: %w", err)
+	}
+	return nil
 }

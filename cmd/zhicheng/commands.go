@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +26,10 @@ func openEngine(ctx context.Context, o options, log *slog.Logger) (*engine.Engin
 		return nil, err
 	}
 	cfg.Logger = log
+	if dir, ok := cfg.Plugins.(tenants.PluginDir); ok {
+		dir.Logger = log
+		cfg.Plugins = dir
+	}
 	e, err := engine.Open(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -61,19 +66,48 @@ func demo(ctx context.Context, o options, out io.Writer, log *slog.Logger) error
 	}
 	defer e.Close()
 	spec := tenants.XiangxiSpec()
-	if _, err := e.TenantByKey(ctx, spec.Key); engine.ErrorKind(err) == engine.KindNotFound {
+	t, err := e.TenantByKey(ctx, spec.Key)
+	if engine.ErrorKind(err) == engine.KindNotFound {
 		start := time.Now()
 		d, err := tenants.LoadDemo(engine.OperatorContext(ctx, "demo"), e, spec)
 		if err != nil {
 			return err
 		}
+		t = d.Tenant
 		log.Info("demo tenant loaded", "tenant", spec.Key, "people", d.Report.People.Created,
 			"accounts", len(d.Accounts), "took", time.Since(start).Round(time.Millisecond))
 	} else if err != nil {
 		return err
 	}
+	if err := bindDemo(ctx, o, e, t, log); err != nil {
+		return err
+	}
 	printDemo(out, o.addr, spec)
 	return listen(ctx, o, e, log)
+}
+
+// bindDemo binds the demo tenant to the reference plugin over the bundled
+// export, when the plugin is in the plugin folder (make builds it there)
+// and the tenant has no binding yet.
+func bindDemo(ctx context.Context, o options, e *engine.Engine, t engine.Tenant, log *slog.Logger) error {
+	op := engine.OperatorContext(ctx, "demo")
+	if _, err := e.SyncBinding(op, t.ID); err == nil {
+		return nil
+	}
+	plugins, err := e.SyncPlugins(op, t.ID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(plugins, tenants.DemoPlugin) {
+		log.Warn("demo tenant not bound: no sync plugin "+tenants.DemoPlugin+" in the plugin folder (make build)",
+			"tenant", t.Key, "dir", o.pluginDir)
+		return nil
+	}
+	if err := tenants.BindDemo(op, e, t, o.syncDataDir); err != nil {
+		return err
+	}
+	log.Info("demo tenant bound", "tenant", t.Key, "plugin", tenants.DemoPlugin)
+	return nil
 }
 
 func printDemo(out io.Writer, addr string, spec engine.TenantSpec) {

@@ -6,12 +6,18 @@
 //	zhicheng serve   [--addr 127.0.0.1:8080] [--db URL] [--data-key-file FILE]
 //	zhicheng demo    [same flags]  load the demo tenant 湘西州 if missing, then serve
 //	zhicheng migrate [--db URL]    create or upgrade the database schema, then exit
-//	zhicheng sync    --tenant KEY [--plugin FILE] [--config key=value]... [--year N]
-//	                               read the tenant's institution system through a plugin
+//	zhicheng sync    --tenant KEY [--unit CODE [--part people|posts|all]] [--year N]
+//	                 [--plugin FILE [--config key=value]...]
+//	                               sync the tenant, or one unit, from its institution
+//	                               system through the plugin it binds, or through FILE
 //
+// Every command takes --plugin-dir (the sync plugins tenants may bind,
+// default ./bin/plugins) and --sync-data-dir (a folder per tenant, the only
+// place a plugin configuration may name files in, default ./data/sync).
 // Every flag may also be given in the environment: ZHICHENG_ADDR,
-// ZHICHENG_DB, ZHICHENG_DATA_KEY_FILE. The database URL is a file path
-// (SQLite, the default ./data/zhicheng.db) or mysql://user:pass@tcp(host:3306)/db.
+// ZHICHENG_DB, ZHICHENG_DATA_KEY_FILE, ZHICHENG_PLUGIN_DIR,
+// ZHICHENG_SYNC_DATA_DIR. The database URL is a file path (SQLite, the
+// default ./data/zhicheng.db) or mysql://user:pass@tcp(host:3306)/db.
 package main
 
 import (

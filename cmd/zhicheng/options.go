@@ -12,19 +12,24 @@ import (
 	"time"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
+	"github.com/zhicheng-hr/zhicheng/tenants"
 )
 
 // options are the settings every command reads from flags or environment.
 type options struct {
-	addr    string
-	db      string
-	keyFile string
-	sync    syncOptions
+	addr        string
+	db          string
+	keyFile     string
+	pluginDir   string
+	syncDataDir string
+	sync        syncOptions
 }
 
 // syncOptions are the flags of `zhicheng sync`.
 type syncOptions struct {
 	tenant string
+	unit   string
+	part   string
 	plugin string
 	year   int
 	config configFlag
@@ -55,11 +60,17 @@ func parseOptions(cmd string, args []string) (options, error) {
 		"database: an SQLite file path, or mysql://user:pass@tcp(host:3306)/db")
 	fset.StringVar(&o.keyFile, "data-key-file", env("ZHICHENG_DATA_KEY_FILE", "data/zhicheng.key"),
 		"file with the key that encrypts ID and phone numbers; created if missing")
+	fset.StringVar(&o.pluginDir, "plugin-dir", env("ZHICHENG_PLUGIN_DIR", "bin/plugins"),
+		"folder of the sync plugins that tenants may bind, by name")
+	fset.StringVar(&o.syncDataDir, "sync-data-dir", env("ZHICHENG_SYNC_DATA_DIR", "data/sync"),
+		"folder with a folder per tenant key, the only place a plugin configuration may name files in")
 	if cmd == "sync" {
 		o.sync.config = configFlag{}
 		fset.StringVar(&o.sync.tenant, "tenant", "", "key of the tenant to sync, e.g. xiangxi")
-		fset.StringVar(&o.sync.plugin, "plugin", env("ZHICHENG_SYNC_PLUGIN", "bin/zhicheng-sync-sql"),
-			"the sync plugin executable")
+		fset.StringVar(&o.sync.unit, "unit", "", "credit code of one unit to sync instead of the whole tenant")
+		fset.StringVar(&o.sync.part, "part", "all", "what to sync of the unit: people, posts or all")
+		fset.StringVar(&o.sync.plugin, "plugin", "",
+			"a sync plugin executable to run with --config, instead of the tenant's binding")
 		fset.IntVar(&o.sync.year, "year", time.Now().Year(), "year of the approved posts to read")
 		fset.Var(o.sync.config, "config", "plugin configuration as key=value; repeatable")
 	}
@@ -87,7 +98,18 @@ func (o options) engineConfig() (engine.Config, error) {
 	if err != nil {
 		return engine.Config{}, err
 	}
-	return engine.Config{Database: db, DataKey: key}, nil
+	plugins, err := filepath.Abs(o.pluginDir)
+	if err != nil {
+		return engine.Config{}, fmt.Errorf("plugin folder: %w", err)
+	}
+	data, err := filepath.Abs(o.syncDataDir)
+	if err != nil {
+		return engine.Config{}, fmt.Errorf("sync data folder: %w", err)
+	}
+	return engine.Config{
+		Database: db, DataKey: key,
+		Plugins: tenants.PluginDir{Path: plugins}, SyncDataDir: data,
+	}, nil
 }
 
 // loadKey reads the data key, creating a random one if the file does not

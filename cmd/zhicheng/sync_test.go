@@ -54,3 +54,44 @@ func TestSyncThroughPlugin(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncUnitThroughBinding binds the demo tenant as `zhicheng demo`
+// does, with the plugin in the plugin folder, and syncs the state
+// hospital's people through the binding: its 328 people of the export
+// come back unchanged, and the run is recorded.
+func TestSyncUnitThroughBinding(t *testing.T) {
+	dir := t.TempDir()
+	plugin := sourcetest.Build(t, "github.com/zhicheng-hr/zhicheng/cmd/zhicheng-sync-sql")
+	o := options{db: filepath.Join(dir, "z.db"), keyFile: filepath.Join(dir, "k"),
+		pluginDir: filepath.Dir(plugin), syncDataDir: filepath.Join(dir, "sync")}
+	log := slog.New(slog.DiscardHandler)
+	e, err := openEngine(context.Background(), o, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := engine.OperatorContext(context.Background(), "test")
+	d, err := tenants.LoadDemo(op, e, tenants.XiangxiSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bindDemo(context.Background(), o, e, d.Tenant, log); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+
+	var out bytes.Buffer
+	args := []string{"sync", "--db", o.db, "--data-key-file", o.keyFile, "--plugin-dir", o.pluginDir,
+		"--sync-data-dir", o.syncDataDir, "--tenant", "xiangxi", "--unit", "124331004000453123",
+		"--part", "people", "--year", "2026"}
+	if err := run(context.Background(), args, &out, log); err != nil {
+		t.Fatalf("sync: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"succeeded",
+		"people       created      0  updated      0  unchanged    328",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}

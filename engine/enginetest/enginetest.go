@@ -148,12 +148,16 @@ func (c *Clock) Advance(d time.Duration) {
 // Open opens an engine on db, closed when the test ends.
 func Open(t testing.TB, db engine.Database) *engine.Engine {
 	t.Helper()
-	return openWithClock(t, db, &Clock{})
+	return openWithClock(t, db, &Clock{}, nil)
 }
 
-func openWithClock(t testing.TB, db engine.Database, clk *Clock) *engine.Engine {
+func openWithClock(t testing.TB, db engine.Database, clk *Clock, configure func(*engine.Config)) *engine.Engine {
 	t.Helper()
-	e, err := engine.Open(context.Background(), engine.Config{Database: db, DataKey: Key, Now: clk.Now})
+	cfg := engine.Config{Database: db, DataKey: Key, Now: clk.Now}
+	if configure != nil {
+		configure(&cfg)
+	}
+	e, err := engine.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("open engine: %v", err)
 	}
@@ -174,14 +178,21 @@ type Fixture struct {
 // each test gets a copy of the file.
 func Xiangxi(t testing.TB, b Backend) *Fixture {
 	t.Helper()
+	return XiangxiWith(t, b, nil)
+}
+
+// XiangxiWith is Xiangxi with the engine's configuration changed by
+// configure, for instance to give it sync plugins.
+func XiangxiWith(t testing.TB, b Backend, configure func(*engine.Config)) *Fixture {
+	t.Helper()
 	if b.Name == "sqlite" {
-		return sqliteXiangxi(t)
+		return sqliteXiangxi(t, configure)
 	}
 	if mysqlTemplate.enabled {
-		return mysqlXiangxi(t)
+		return mysqlXiangxi(t, configure)
 	}
 	clk := &Clock{}
-	e := openWithClock(t, b.NewDatabase(t), clk)
+	e := openWithClock(t, b.NewDatabase(t), clk, configure)
 	ctx := engine.OperatorContext(context.Background(), "test")
 	demo, err := tenants.LoadDemo(ctx, e, tenants.XiangxiSpec())
 	if err != nil {
@@ -198,7 +209,7 @@ var template struct {
 }
 
 // sqliteXiangxi copies a loaded SQLite file made once per test binary.
-func sqliteXiangxi(t testing.TB) *Fixture {
+func sqliteXiangxi(t testing.TB, configure func(*engine.Config)) *Fixture {
 	t.Helper()
 	template.once.Do(func() {
 		template.dir, template.err = os.MkdirTemp("", "zhicheng-template-")
@@ -226,7 +237,7 @@ func sqliteXiangxi(t testing.TB) *Fixture {
 	}
 	db, _ := engine.ParseDatabase(dst)
 	clk := &Clock{}
-	return &Fixture{Engine: openWithClock(t, db, clk), Tenant: template.demo.Tenant,
+	return &Fixture{Engine: openWithClock(t, db, clk, configure), Tenant: template.demo.Tenant,
 		Demo: template.demo, Clock: clk}
 }
 
@@ -297,7 +308,7 @@ var mysqlTemplate struct {
 
 // mysqlXiangxi copies a loaded template database, made once per test
 // binary, into a fresh database whose schema the engine created.
-func mysqlXiangxi(t testing.TB) *Fixture {
+func mysqlXiangxi(t testing.TB, configure func(*engine.Config)) *Fixture {
 	t.Helper()
 	mysqlTemplate.once.Do(makeMySQLTemplate)
 	if mysqlTemplate.err != nil {
@@ -305,7 +316,7 @@ func mysqlXiangxi(t testing.TB) *Fixture {
 	}
 	db := mysqlDatabase(t)
 	clk := &Clock{}
-	e := openWithClock(t, db, clk)
+	e := openWithClock(t, db, clk, configure)
 	if err := copyTables(mysqlTemplate.name, db); err != nil {
 		t.Fatalf("copy demo template: %v", err)
 	}

@@ -164,6 +164,16 @@ func (p *Plugin) People(ctx context.Context, unitCode string) ([]contract.Person
 	return src.People(ctx, unitCode)
 }
 
+// StreamPeople hands over the people People returns in batches, as it
+// reads them.
+func (p *Plugin) StreamPeople(ctx context.Context, unitCode string, send func([]contract.Person) error) error {
+	src, err := p.source()
+	if err != nil {
+		return err
+	}
+	return src.StreamPeople(ctx, unitCode, send)
+}
+
 // Posts returns the approved posts of year for unit unitCode, or for every
 // unit when unitCode is empty.
 func (p *Plugin) Posts(ctx context.Context, year int, unitCode string) ([]contract.Post, error) {

@@ -159,6 +159,19 @@ func (s *Source) People(ctx context.Context, unitCode string) ([]contract.Person
 	return ps, nil
 }
 
+// StreamPeople calls send with the people People returns, in batches of
+// streamBatch as it reads them.
+func (s *Source) StreamPeople(ctx context.Context, unitCode string, send func([]contract.Person) error) error {
+	t := s.schema.people
+	if err := readEach(ctx, s.db, t, t.unitFilter(unitCode), streamBatch, send); err != nil {
+		return fmt.Errorf("read people: %w", err)
+	}
+	return nil
+}
+
+// streamBatch is how many people StreamPeople hands over at a time.
+const streamBatch = 1024
+
 // Posts returns the approved posts of year for unit unitCode, or for every
 // unit when unitCode is empty, ordered by unit, category and level.
 func (s *Source) Posts(ctx context.Context, year int, unitCode string) ([]contract.Post, error) {
@@ -196,10 +209,25 @@ func (s *Source) Check(ctx context.Context) error {
 // readAll reads the rows of t that match filters and makes a record of
 // each. It returns either all records or an error, never part of them.
 func readAll[T any](ctx context.Context, db *sql.DB, t table[T], filters []filter) ([]T, error) {
+	var out []T
+	err := readEach(ctx, db, t, filters, 0, func(batch []T) error {
+		out = batch
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readEach reads the records of t that match filters and calls fn with
+// every n of them, or once with all when n is 0. It stops at fn's error.
+func readEach[T any](ctx context.Context, db *sql.DB, t table[T], filters []filter, n int,
+	fn func([]T) error) error {
 	q, args := t.query(filters)
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 
@@ -208,19 +236,28 @@ func readAll[T any](ctx context.Context, db *sql.DB, t table[T], filters []filte
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
-	var out []T
+	var batch []T
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return err
 		}
 		r, err := t.record(vals)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, r)
+		batch = append(batch, r)
+		if n > 0 && len(batch) == n {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = make([]T, 0, n)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
-	return out, nil
+	if len(batch) > 0 || n == 0 {
+		return fn(batch)
+	}
+	return nil
 }

@@ -40,6 +40,19 @@ type Checker interface {
 	Check(ctx context.Context) error
 }
 
+// PeopleStreamer is implemented by a source that can hand over people in
+// batches while it reads them, so that the host receives the first while
+// the source reads the rest: a large institution system's staff then
+// arrive in about the time reading them takes, not that plus the time of
+// sending. Serve uses it for ListPeople instead of People.
+type PeopleStreamer interface {
+	// StreamPeople calls send with batches of the people People would
+	// return, in the same order. It stops and returns send's error, if
+	// any. An error after some batches ends the stream with that error:
+	// the host then discards every batch, as all or nothing requires.
+	StreamPeople(ctx context.Context, unitCode string, send func([]contract.Person) error) error
+}
+
 // parentPollInterval is how often a plugin checks that its host is alive.
 const parentPollInterval = time.Second
 
@@ -156,10 +169,20 @@ func (s *server) ListUnits(req *syncv1.ListUnitsRequest,
 
 func (s *server) ListPeople(req *syncv1.ListPeopleRequest,
 	stream grpc.ServerStreamingServer[syncv1.ListPeopleResponse]) error {
-	ps, err := s.src.People(stream.Context(), req.GetUnitCode())
-	return sendAll(stream, ps, err, func(b []contract.Person) *syncv1.ListPeopleResponse {
+	wrap := func(b []contract.Person) *syncv1.ListPeopleResponse {
 		return &syncv1.ListPeopleResponse{People: convertAll(b, fromPerson)}
-	})
+	}
+	if ps, ok := s.src.(PeopleStreamer); ok {
+		err := ps.StreamPeople(stream.Context(), req.GetUnitCode(), func(b []contract.Person) error {
+			return sendAll(stream, b, nil, wrap)
+		})
+		if err != nil {
+			return toStatus(codes.Unknown, err)
+		}
+		return nil
+	}
+	ps, err := s.src.People(stream.Context(), req.GetUnitCode())
+	return sendAll(stream, ps, err, wrap)
 }
 
 func (s *server) ListPosts(req *syncv1.ListPostsRequest,
