@@ -32,6 +32,7 @@ type Unit struct {
 	Funding        string            `json:"funding,omitempty"`
 	Sector         string            `json:"sector,omitempty"`
 	Region         domain.RegionCode `json:"region"`
+	RegionName     string            `json:"region_name,omitempty"`
 	DepartmentID   int               `json:"department_id"`
 	DepartmentName string            `json:"department_name"`
 	ContactName    string            `json:"contact_name,omitempty"`
@@ -64,9 +65,14 @@ func (e *Engine) Units(ctx context.Context) ([]Unit, error) {
 	if err != nil {
 		return nil, storageError("list units", "unit", err)
 	}
+	names, err := e.regionNames(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Unit, len(us))
 	for i, u := range us {
 		out[i] = unitOf(u)
+		out[i].RegionName = names[u.RegionCode]
 		// Lists show phone numbers masked (DOMAIN.md §9); a unit's own page
 		// shows it whole.
 		if out[i].ContactPhone != "" {
@@ -85,7 +91,26 @@ func (e *Engine) Unit(ctx context.Context, id int) (Unit, error) {
 	if err != nil {
 		return Unit{}, storageError("read unit", "unit", err)
 	}
-	return unitOf(u), nil
+	names, err := e.regionNames(ctx)
+	if err != nil {
+		return Unit{}, err
+	}
+	out := unitOf(u)
+	out.RegionName = names[u.RegionCode]
+	return out, nil
+}
+
+// regionNames maps the region codes of the actor's tenant to their names.
+func (e *Engine) regionNames(ctx context.Context) (map[domain.RegionCode]string, error) {
+	rs, err := e.client.Region.Query().All(ctx)
+	if err != nil {
+		return nil, storageError("list regions", "region", err)
+	}
+	out := make(map[domain.RegionCode]string, len(rs))
+	for _, r := range rs {
+		out[r.Code] = r.Name
+	}
+	return out, nil
 }
 
 // UnitByCode returns the unit with a credit code, if in the actor's charge.

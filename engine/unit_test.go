@@ -71,3 +71,24 @@ func TestUpdateUnit(t *testing.T) {
 		wantKind(t, err, engine.KindPermissionDenied, "")
 	})
 }
+
+func TestUnitsNameTheirRegion(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		bureau := f.As(t, tenants.DemoBureau)
+		// DOMAIN.md §7: 433101 is 吉首市, 433100 the prefecture itself.
+		u, err := f.Engine.Unit(bureau, f.UnitID(t, jishouHospital))
+		if err != nil || u.Region != "433101" || u.RegionName != "吉首市" {
+			t.Fatalf("got %s %q (%v), want 433101 吉首市", u.Region, u.RegionName, err)
+		}
+		us, err := f.Engine.Units(bureau)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range us {
+			if u.RegionName == "" {
+				t.Errorf("unit %s has region %s without a name", u.Name, u.Region)
+			}
+		}
+	})
+}

@@ -141,14 +141,12 @@ func (s *server) deleteDeclaration(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// transition is an engine method that moves a declaration along its chain.
-type transition func(context.Context, int, engine.Action) (engine.Declaration, error)
-
-// act returns the handler of a transition. Its body, an engine.Action, is
-// required when the transition needs a reason.
-func (s *server) act(move transition, bodyRequired bool) handlerFunc {
+// act returns the handler of an engine method that moves an item (a
+// declaration, an application: what) along its chain. Its body, an
+// engine.Action, is required when the move needs a reason.
+func act[T any](what string, move func(context.Context, int, engine.Action) (T, error), bodyRequired bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r, "declaration")
+		id, err := pathID(r, what)
 		if err != nil {
 			return err
 		}

@@ -127,6 +127,13 @@ func (c *console) routes(r *mux.Router) {
 		c.auth(c.act)).Methods(post)
 	r.Handle("/reviews", c.auth(c.reviews)).Methods(get)
 	r.Handle("/reviews/approve", c.auth(c.approveSelected)).Methods(post)
+	c.postPlanRoutes(r)
+	c.applicationRoutes(r)
+	c.syncRoutes(r)
+	r.Handle("/settings", c.auth(c.settingsPage)).Methods(get)
+	r.Handle("/settings", c.auth(c.saveSettings)).Methods(post)
+	r.Handle("/windows", c.auth(c.windowsPage)).Methods(get)
+	r.Handle("/windows", c.auth(c.extendWindow)).Methods(post)
 }
 
 // staticHandler serves the embedded assets with a long cache lifetime:
