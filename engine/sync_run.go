@@ -564,3 +564,22 @@ func (e *Engine) SyncRunDetail(ctx context.Context, id int) (SyncRun, error) {
 	}
 	return run, nil
 }
+
+// EndInterruptedSyncs marks as failed every run that is still recorded as
+// running. A run lives in the process that started it, so a server calls
+// this when it starts: a run left running was cut off when the server
+// stopped, and, being one transaction, changed nothing. It returns how many
+// runs it ended.
+func (e *Engine) EndInterruptedSyncs(ctx context.Context) (int, error) {
+	sys := system(ctx)
+	n, err := e.client.SyncRun.Update().Where(syncrun.StatusEQ(syncrun.StatusRunning)).
+		SetStatus(syncrun.StatusFailed).SetFinishedAt(e.now()).
+		SetFailureCode("sync.interrupted").Save(sys)
+	if err != nil {
+		return 0, internal("end interrupted syncs", err)
+	}
+	if n > 0 {
+		e.log.Warn("sync runs interrupted by a stop of the server marked failed", "op", "sync", "runs", n)
+	}
+	return n, nil
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
@@ -530,4 +531,68 @@ func TestMoveStaysInScope(t *testing.T) {
 	if after.UnitID != p.UnitID {
 		t.Errorf("got unit %d, want %d", after.UnitID, p.UnitID)
 	}
+}
+
+// stalled is the sample export whose posts never come until the sync is
+// cancelled: a sync cut off by a stop of the server.
+type stalled struct{ contract.Source }
+
+func (stalled) Posts(ctx context.Context, _ int, _ string) ([]contract.Post, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestInterruptedSyncEndsAtStart checks that a run left running when the
+// server stopped is marked failed when a server starts, so that it neither
+// shows as running forever nor blocks the next run.
+func TestInterruptedSyncEndsAtStart(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		op := engine.OperatorContext(context.Background(), "test")
+		admin := f.As(t, tenants.DemoAdmin)
+
+		ctx, cancel := context.WithCancel(op)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			f.Engine.SyncFrom(ctx, f.Tenant.ID, stalled{openSample(t)}, engine.SyncRequest{Year: sample.Year},
+				engine.SyncOptions{Plugin: "test"})
+		}()
+		defer func() { cancel(); <-done }()
+
+		var runs []engine.SyncRun
+		for range 200 {
+			var err error
+			if runs, err = f.Engine.SyncRuns(admin, engine.SyncRunFilter{}); err != nil {
+				t.Fatal(err)
+			}
+			if len(runs) > 0 && runs[0].Status == engine.RunRunning { // latest first
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if len(runs) == 0 || runs[0].Status != engine.RunRunning {
+			t.Fatalf("runs %+v, want the latest running", runs)
+		}
+		_, err := f.Engine.SyncFrom(op, f.Tenant.ID, openSample(t), engine.SyncRequest{Year: sample.Year},
+			engine.SyncOptions{Plugin: "test"})
+		wantKind(t, err, engine.KindConflict, "sync.running")
+
+		n, err := f.Engine.EndInterruptedSyncs(context.Background())
+		if err != nil || n != 1 {
+			t.Fatalf("ended %d runs (%v), want 1", n, err)
+		}
+		run, err := f.Engine.SyncRunDetail(admin, runs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run.Status != engine.RunFailed || run.Failure == nil || run.Failure.Code != "sync.interrupted" || run.FinishedAt == nil {
+			t.Fatalf("after the start: %+v, want failed as interrupted", run)
+		}
+		// The next run is no longer blocked.
+		if _, err := f.Engine.SyncFrom(op, f.Tenant.ID, openSample(t), engine.SyncRequest{Year: sample.Year},
+			engine.SyncOptions{Plugin: "test"}); err != nil {
+			t.Fatalf("next run: %v", err)
+		}
+	})
 }

@@ -130,6 +130,9 @@ zhicheng demo: %s (%s)
 // any sync plugin process still running.
 func listen(ctx context.Context, o options, e *engine.Engine, log *slog.Logger) error {
 	defer syncplugin.CleanupClients()
+	if _, err := e.EndInterruptedSyncs(ctx); err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h, err := server.New(server.Config{
