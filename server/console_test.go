@@ -395,3 +395,23 @@ func TestConsolePeopleFilters(t *testing.T) {
 		t.Errorf("got %q, want 49 people", regexp.MustCompile(`共 \d+ 人`).FindString(body))
 	}
 }
+
+// TestConsolePagesRefuseFraming: pages carry a content security policy that
+// admits only this server's resources and no framing by another site.
+func TestConsolePagesRefuseFraming(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	res, err := http.Get(env.srv.URL + "/t/xiangxi/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "frame-ancestors 'none'", "form-action 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy %q lacks %s", csp, want)
+		}
+	}
+	if got := res.Header.Get("X-Frame-Options"); got != "DENY" {
+		t.Errorf("X-Frame-Options: got %q, want DENY", got)
+	}
+}
