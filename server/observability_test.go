@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -111,4 +112,34 @@ func get(t *testing.T, env *testEnv, path string, status int, want string) strin
 		t.Errorf("GET %s: got %d %q, want %d %q", path, resp.StatusCode, b, status, want)
 	}
 	return string(b)
+}
+
+// TestMetricsGuarded: with a token, /metrics wants it; without, it answers
+// this machine only.
+func TestMetricsGuarded(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("figures")) })
+	for _, c := range []struct {
+		name, token, remote, auth string
+		want                      int
+	}{
+		{"loopback without token", "", "127.0.0.1:5000", "", http.StatusOK},
+		{"loopback v6 without token", "", "[::1]:5000", "", http.StatusOK},
+		{"other host without token", "", "203.0.113.7:5000", "", http.StatusForbidden},
+		{"right token from anywhere", "s3cret", "203.0.113.7:5000", "Bearer s3cret", http.StatusOK},
+		{"wrong token", "s3cret", "127.0.0.1:5000", "Bearer guess", http.StatusUnauthorized},
+		{"no token sent", "s3cret", "127.0.0.1:5000", "", http.StatusUnauthorized},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+			r.RemoteAddr = c.remote
+			if c.auth != "" {
+				r.Header.Set("Authorization", c.auth)
+			}
+			w := httptest.NewRecorder()
+			guardMetrics(c.token, ok).ServeHTTP(w, r)
+			if w.Code != c.want {
+				t.Errorf("got %d, want %d", w.Code, c.want)
+			}
+		})
+	}
 }

@@ -1,8 +1,10 @@
 package server
 
 import (
+	"crypto/subtle"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -25,6 +27,9 @@ type Config struct {
 	// Registry receives the server's metrics and is served at /metrics.
 	// Nil means a new registry with the Go runtime and process collectors.
 	Registry *prometheus.Registry
+	// MetricsToken, when set, is the bearer token /metrics asks for. When
+	// empty, /metrics answers only requests from the loopback address.
+	MetricsToken string
 }
 
 // server holds what the handlers share. It has no mutable state of its
@@ -38,6 +43,8 @@ type server struct {
 	router   *mux.Router
 	console  *console
 	jobs     *jobs
+	// metricsToken guards /metrics; see Config.MetricsToken.
+	metricsToken string
 }
 
 // New returns the HTTP handler of the server. It fails when cfg lacks the
@@ -55,7 +62,7 @@ func newServer(cfg Config) (*server, error) {
 	if cfg.Engine == nil || cfg.Tenants == nil {
 		return nil, errors.New("server: engine and tenant resolver are required")
 	}
-	s := &server{engine: cfg.Engine, tenants: cfg.Tenants, log: cfg.Logger}
+	s := &server{engine: cfg.Engine, tenants: cfg.Tenants, log: cfg.Logger, metricsToken: cfg.MetricsToken}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -90,7 +97,7 @@ func (s *server) routes() *mux.Router {
 
 	r.HandleFunc("/healthz", healthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet)
-	r.Handle("/metrics", s.metrics.handler).Methods(http.MethodGet)
+	r.Handle("/metrics", guardMetrics(s.metricsToken, s.metrics.handler)).Methods(http.MethodGet)
 
 	r.HandleFunc("/t/{tenant}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
@@ -254,5 +261,25 @@ func (s *server) noMethod(allowed []string) http.Handler {
 		s.metrics.clientErrors.WithLabelValues(e.Code).Inc()
 		w.Header().Set("Allow", allow)
 		writeJSONError(w, http.StatusMethodNotAllowed, s.messages.body(r, e))
+	})
+}
+
+// guardMetrics serves /metrics to a scraper that shows token, or, without
+// a token, to the same machine only: the figures tell outsiders too much
+// about the tenants.
+func guardMetrics(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
+		} else if host, _, err := net.SplitHostPort(r.RemoteAddr); err != nil || !net.ParseIP(host).IsLoopback() {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }

@@ -137,6 +137,7 @@ func listen(ctx context.Context, o options, e *engine.Engine, log *slog.Logger) 
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	h, err := server.New(server.Config{
 		Engine: e, Tenants: tenants.NewResolver(e), Logger: log, Registry: reg,
+		MetricsToken: o.metricsToken,
 	})
 	if err != nil {
 		return err

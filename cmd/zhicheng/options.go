@@ -22,7 +22,10 @@ type options struct {
 	keyFile     string
 	pluginDir   string
 	syncDataDir string
-	sync        syncOptions
+	// metricsToken is the bearer token /metrics asks for; without one it
+	// answers this machine only.
+	metricsToken string
+	sync         syncOptions
 }
 
 // syncOptions are the flags of `zhicheng sync`.
@@ -64,6 +67,7 @@ func parseOptions(cmd string, args []string) (options, error) {
 		"folder of the sync plugins that tenants may bind, by name")
 	fset.StringVar(&o.syncDataDir, "sync-data-dir", env("ZHICHENG_SYNC_DATA_DIR", "data/sync"),
 		"folder with a folder per tenant key, the only place a plugin configuration may name files in")
+	o.metricsToken = os.Getenv("ZHICHENG_METRICS_TOKEN")
 	if cmd == "sync" {
 		o.sync.config = configFlag{}
 		fset.StringVar(&o.sync.tenant, "tenant", "", "key of the tenant to sync, e.g. xiangxi")
