@@ -109,6 +109,16 @@ func TestApplicationAPI(t *testing.T) {
 			t.Errorf("quota: got %+v, want 1 approved, 1 used, 0 left", u)
 		}
 
+		// The department's home page counts it; the bureau's does not yet.
+		for who, want := range map[string]string{healthDept: "1", tenants.DemoBureau: "0"} {
+			p := env.forms(t)
+			p.login(who)
+			_, _, home := p.do(http.MethodGet, "/", nil, nil)
+			if !strings.Contains(home, `id="tile-applications-to-review" href="/t/xiangxi/application-reviews"><b>`+want+`</b>`) {
+				t.Errorf("%s home page: want %s applications to review", who, want)
+			}
+		}
+
 		for _, who := range []string{healthDept, tenants.DemoBureau} {
 			c := env.login(t, "xiangxi", who)
 			var queue []engine.Application

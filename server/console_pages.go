@@ -66,6 +66,9 @@ func (c *console) logout(w http.ResponseWriter, r *http.Request, v *view) error 
 // homeData counts what awaits the user.
 type homeData struct {
 	Drafts, Returned, InReview, Approved, ToReview int
+	// ApplicationsToReview counts the title applications awaiting the
+	// reviewer.
+	ApplicationsToReview int
 }
 
 // home shows what awaits the user, with counts that link to the lists.
@@ -95,6 +98,11 @@ func (c *console) home(w http.ResponseWriter, r *http.Request, v *view) error {
 			return err
 		}
 		d.ToReview = len(q)
+		aq, err := c.s.engine.ApplicationQueue(r.Context())
+		if err != nil {
+			return err
+		}
+		d.ApplicationsToReview = len(aq)
 	}
 	v.Title, v.Nav, v.Data = v.T("ui.nav.home"), "home", d
 	return c.render(w, http.StatusOK, "home", v)
