@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -62,8 +63,8 @@ func (e *Engine) UpdateSettings(ctx context.Context, year int, s domain.Settings
 		return YearSettings{}, err
 	}
 	s = s.WithDefaults()
-	if err := s.Validate(); err != nil {
-		return YearSettings{}, invalid("settings.invalid", P{"Problem": err.Error()})
+	if err := CheckSettings(s); err != nil {
+		return YearSettings{}, err
 	}
 	err = e.inTx(ctx, func(tx *ent.Tx) error {
 		row, old, err := e.yearSettingsTx(ctx, tx, a.TenantID, year)
@@ -103,6 +104,21 @@ func (e *Engine) UpdateSettings(ctx context.Context, year int, s domain.Settings
 		return YearSettings{}, err
 	}
 	return e.Settings(ctx, year)
+}
+
+// CheckSettings checks settings as they are, without filling defaults,
+// and returns the first that cannot be used as an invalid error whose
+// "field" parameter names it as the settings form does.
+func CheckSettings(s domain.Settings) error {
+	err := s.Validate()
+	var se *domain.SettingError
+	if errors.As(err, &se) {
+		return invalid(se.Code, P(se.Params))
+	}
+	if err != nil {
+		return invalid("settings.invalid", P{"Problem": err.Error()})
+	}
+	return nil
 }
 
 // settingsChanges names the top-level settings that differ between a and b.

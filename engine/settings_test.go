@@ -67,6 +67,26 @@ func TestSettingsChangeAppliesToTheNextAction(t *testing.T) {
 			t.Fatalf("chain for the clerk %v (%v), want %v", chain, err, next.ApprovalChain)
 		}
 
+		// The first declaration keeps the chain it was submitted under: the
+		// department's approval sends it on to the bureau, not to the end.
+		dept := f.As(t, stateHealthWJ)
+		d, err := e.ApproveDeclaration(dept, first.ID, engine.Action{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status != domain.StatusInReview || d.Stage != domain.RoleBureauReviewer ||
+			!slices.Equal(d.Chain, wantChain) {
+			t.Fatalf("after the department: %s/%s chain %v, want in review at the bureau under %v",
+				d.Status, d.Stage, d.Chain, wantChain)
+		}
+		if d, err = e.ApproveDeclaration(f.As(t, tenants.DemoBureau), first.ID, engine.Action{}); err != nil ||
+			d.Status != domain.StatusApproved {
+			t.Fatalf("after the bureau: %s (%v), want approved", d.Status, err)
+		}
+		// The department has nothing to do with the second.
+		_, err = e.ApproveDeclaration(dept, second.ID, engine.Action{})
+		wantKind(t, err, engine.KindConflict, "declaration.not_awaiting")
+
 		// Another year keeps the defaults.
 		other, err := e.Settings(admin, year+1)
 		if err != nil || !slices.Equal(other.Settings.ApprovalChain, wantChain) {
@@ -91,13 +111,13 @@ func TestSettingsChangeAppliesToTheNextAction(t *testing.T) {
 		bad := s.Settings
 		bad.ApprovalChain = []domain.Role{domain.RoleUnitClerk}
 		_, err = e.UpdateSettings(admin, year, bad, s.Version)
-		if e := wantKind(t, err, engine.KindInvalid, "settings.invalid"); !strings.Contains(e.Params["Problem"].(string), "unit_clerk") {
-			t.Fatalf("problem %q does not name the role", e.Params["Problem"])
+		if e := wantKind(t, err, engine.KindInvalid, "settings.chain_role"); e.Params["field"] != "stage1" || e.Params["Value"] != "unit_clerk" {
+			t.Fatalf("refusal %v does not name the stage and the role", e.Params)
 		}
 		bad = s.Settings
 		bad.Windows.Application = domain.Window{Opens: "2026-05-01", Closes: "2026-04-30"}
 		_, err = e.UpdateSettings(admin, year, bad, s.Version)
-		wantKind(t, err, engine.KindInvalid, "settings.invalid")
+		wantKind(t, err, engine.KindInvalid, "settings.window_order")
 		if again, _ := e.Settings(admin, year); again.Version != s.Version {
 			t.Fatalf("refused changes moved the version to %d", again.Version)
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,10 +83,18 @@ func (c *console) saveSettings(w http.ResponseWriter, r *http.Request, v *view) 
 	s, field, err := readSettingsForm(p.Get, p["cap_channels"])
 	f.Settings = s
 	if err == nil {
+		// The form sets every field: none is left to a default.
+		err = engine.CheckSettings(s)
+	}
+	if err == nil {
 		_, err = c.s.engine.UpdateSettings(r.Context(), f.Year, s, f.Version)
 	}
 	if engine.ErrorKind(err) == engine.KindInvalid || engine.ErrorKind(err) == engine.KindConflict {
-		v.Error, f.Field = v.Message(engine.AsError(err)), field
+		e := engine.AsError(err)
+		if named, ok := e.Params["field"].(string); ok && field == "" {
+			field = named
+		}
+		v.Error, f.Field = v.Message(e), field
 		return c.renderSettings(w, v, http.StatusBadRequest, f)
 	}
 	if err != nil {
@@ -165,9 +174,10 @@ func readSettingsForm(get func(string) string, capped []string) (domain.Settings
 		}
 		*x.dst = d
 	}
-	if jerr := json.Unmarshal([]byte(get("eligibility")), &s.Eligibility); jerr != nil {
-		fail("eligibility", requestError(engine.KindInvalid, "settings.eligibility_json",
-			engine.P{"Problem": jerr.Error()}))
+	dec := json.NewDecoder(strings.NewReader(get("eligibility")))
+	dec.DisallowUnknownFields()
+	if jerr := dec.Decode(&s.Eligibility); jerr != nil {
+		fail("eligibility", jsonProblem(jerr))
 	}
 	return s, field, err
 }
@@ -280,4 +290,22 @@ func (v *view) Educations(es []domain.Education) string {
 		names[i] = v.Name("education", e)
 	}
 	return strings.Join(names, "/")
+}
+
+// jsonProblem says what is wrong with the eligibility tables as typed: a
+// key the tables do not have, a value of the wrong kind, or text that is
+// not JSON, with where it is.
+func jsonProblem(err error) error {
+	var syntax *json.SyntaxError
+	var kind *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return requestError(engine.KindInvalid, "settings.eligibility_syntax", engine.P{"Offset": syntax.Offset})
+	case errors.As(err, &kind):
+		return requestError(engine.KindInvalid, "settings.eligibility_type", engine.P{"Key": kind.Field, "Value": kind.Value})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		key := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return requestError(engine.KindInvalid, "settings.eligibility_key", engine.P{"Key": key})
+	}
+	return requestError(engine.KindInvalid, "settings.eligibility_syntax", engine.P{"Offset": "-"})
 }

@@ -31,6 +31,7 @@ var (
 		regexp.MustCompile(`\bCode:\s*"([^"]+)"`),
 		regexp.MustCompile(`\brequestError\(\s*[\w.]+,\s*"([^"]+)"`),
 		regexp.MustCompile(`\bKind\w+\s+Kind\s*=\s*"([^"]+)"`),
+		regexp.MustCompile(`\bsettingErr\(\s*"([^"]+)"`),
 	}
 	// Objects that are not found: notFound("tenant"),
 	// storageError("op", "unit", err), "what": "page".
@@ -56,6 +57,7 @@ func TestCatalogsComplete(t *testing.T) {
 	var want []string
 	want = append(want, engineCodes...)
 	want = append(want, grep(t, "*.go", codePatterns)...)
+	want = append(want, grep(t, "../engine/domain/*.go", codePatterns)...)
 	objects := append(grep(t, "../engine/*.go", objectPatterns), grep(t, "*.go", objectPatterns)...)
 	for _, obj := range objects {
 		want = append(want, "object."+obj)

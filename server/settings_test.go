@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"github.com/zhicheng-hr/zhicheng/tenants"
 )
 
+// defaultTables are the default eligibility tables as the form shows them.
+var defaultTables, _ = json.Marshal(domain.DefaultEligibility())
+
 // settingsFormOf fills the settings form as the page shows the defaults.
 func settingsFormOf(year string) url.Values {
 	return url.Values{
@@ -24,7 +28,7 @@ func settingsFormOf(year string) url.Values {
 		"retire_numerator": {"1"}, "retire_denominator": {"2"}, "departure_years": {"1"},
 		"ratio_grades": {"1:3:6"}, "ratio_full_senior": {"1:3:6"}, "ratio_associate_senior": {"2:4:4"},
 		"ratio_intermediate": {"3:4:3"}, "ratio_assistant": {"5:5"},
-		"eligibility": {"[]"},
+		"eligibility": {string(defaultTables)},
 	}
 }
 
@@ -56,7 +60,7 @@ func TestConsoleSettings(t *testing.T) {
 	}
 	if s.Version != 1 || s.Settings.Windows.Application.Closes != "2026-04-30" ||
 		s.Settings.Special.RetireDenominator != 3 || len(s.Settings.Eligibility) != 2 {
-		t.Fatalf("saved %+v, want the window, 1:3, and the default tables for an empty list", s)
+		t.Fatalf("saved %+v, want the window, 1:3, and the default tables", s)
 	}
 
 	// A field that is not a number is named, the typed values stay, and
@@ -73,8 +77,35 @@ func TestConsoleSettings(t *testing.T) {
 	form.Set("cap_percent", "3")
 	form.Set("application_opens", "2026-06-01")
 	status, _, body = admin.do(http.MethodPost, "/settings", form, nil)
-	if status != http.StatusBadRequest || !strings.Contains(body, "windows.application") {
-		t.Errorf("window order: got %d, want 400 naming windows.application", status)
+	if status != http.StatusBadRequest || !strings.Contains(body, "「职称申报截止日期」2026-05-31 早于开始日期 2026-06-01") {
+		t.Errorf("window order: got %d, want 400 naming the close of the application window: %s", status, pageError(body))
+	}
+	form.Set("application_opens", "2026-03-01")
+
+	// Each refusal names the field in the user's words, and saves nothing.
+	for _, c := range []struct{ field, value, want string }{
+		{"retire_denominator", "0", "「退多补少比例（退）」的值 0 超出范围，应在 1 到 100 之间"},
+		{"session_idle_minutes", "0", "「会话空闲超时（分钟）」的值 0 超出范围"},
+		{"stage1", "", "至少需要一个审批环节"},
+		{"eligibility", "[]", "至少需要一张资格条件表"},
+		{"eligibility", `[{"recogniton":[]}]`, "资格条件表中没有“recogniton”这一项"},
+		{"eligibility", `[{"recognition":[{"education":"bachelor","yeras":4,"grade":"assistant"}]}]`, "没有“yeras”这一项"},
+		{"eligibility", `[{"recognition":[{"education":"phd","years":0,"grade":"assistant"}]}]`, "资格条件表第 1 张认定规则第 1 条：education 的值“phd”无效"},
+		{"eligibility", `[{`, "资格条件表不是有效的 JSON"},
+		{"eligibility", `[{"recognition":[{"education":"bachelor","years":"四","grade":"assistant"}]}]`, "值类型有误"},
+	} {
+		bad := url.Values{}
+		for k, v := range form {
+			bad[k] = v
+		}
+		bad.Set(c.field, c.value)
+		if c.field == "stage1" {
+			bad.Set("stage2", "")
+		}
+		status, _, body = admin.do(http.MethodPost, "/settings", bad, nil)
+		if status != http.StatusBadRequest || !strings.Contains(body, c.want) {
+			t.Errorf("%s=%q: got %d, want 400 saying %q: %s", c.field, c.value, status, c.want, pageError(body))
+		}
 	}
 	if again, _ := f.Engine.Settings(f.As(t, tenants.DemoAdmin), 2026); again.Version != 1 ||
 		again.Settings.Windows.Application.Closes != "2026-04-30" {
@@ -159,7 +190,7 @@ func TestAPISettings(t *testing.T) {
 	}
 	s.Settings.Special.CapPercent = 300
 	e = c.fail(t, http.MethodPut, "/settings/2027", map[string]any{"settings": s.Settings, "version": 1}, http.StatusBadRequest)
-	if e.Code != "settings.invalid" || !strings.Contains(e.Message, "cap_percent") {
+	if e.Code != "settings.range" || !strings.Contains(e.Message, "特殊人才职数上限") {
 		t.Errorf("bad cap: got %s %q", e.Code, e.Message)
 	}
 }

@@ -62,44 +62,79 @@ func (s Settings) WithDefaults() Settings {
 	return s
 }
 
-// Validate reports the first setting that cannot be used, naming it.
+// SettingError names a setting that cannot be used: Field is the name of
+// the setting as the settings form calls it (stage1, cap_percent,
+// declaration_closes, eligibility …), Code says what is wrong and Params
+// give the values, for a message in the user's language.
+type SettingError struct {
+	Field  string
+	Code   string
+	Params map[string]any
+}
+
+func (e *SettingError) Error() string {
+	return fmt.Sprintf("setting %s: %s %v", e.Field, e.Code, e.Params)
+}
+
+// settingErr makes a SettingError; kv are pairs of parameter name and value.
+func settingErr(code, field string, kv ...any) *SettingError {
+	p := map[string]any{"field": field}
+	for i := 0; i+1 < len(kv); i += 2 {
+		p[fmt.Sprint(kv[i])] = kv[i+1]
+	}
+	return &SettingError{Field: field, Code: code, Params: p}
+}
+
+// inRange checks that n lies within lo–hi.
+func inRange(field string, n, lo, hi int) error {
+	if n < lo || n > hi {
+		return settingErr("settings.range", field, "Value", n, "Min", lo, "Max", hi)
+	}
+	return nil
+}
+
+// Validate reports the first setting that cannot be used as a
+// *SettingError. It reads the settings as they are: an empty chain or an
+// empty list of tables is an error here, so call it after WithDefaults
+// where empty means the default.
 func (s Settings) Validate() error {
 	if len(s.ApprovalChain) == 0 {
-		return fmt.Errorf("approval_chain: at least one stage is needed")
+		return settingErr("settings.chain_empty", "stage1")
 	}
 	for i, r := range s.ApprovalChain {
+		field := fmt.Sprintf("stage%d", i+1)
 		if r != RoleDepartmentReviewer && r != RoleBureauReviewer {
-			return fmt.Errorf("approval_chain[%d]: %q is not a reviewer role", i, r)
+			return settingErr("settings.chain_role", field, "Value", string(r))
 		}
 		if slices.Index(s.ApprovalChain, r) != i {
-			return fmt.Errorf("approval_chain[%d]: %q appears twice", i, r)
+			return settingErr("settings.chain_twice", field, "role", string(r))
 		}
 	}
-	if s.SessionIdleMinutes < 1 || s.SessionIdleMinutes > 24*60 {
-		return fmt.Errorf("session_idle_minutes: %d is outside 1–1440", s.SessionIdleMinutes)
+	if err := inRange("session_idle_minutes", s.SessionIdleMinutes, 1, 24*60); err != nil {
+		return err
 	}
 	if s.Ratios != nil {
 		if err := s.Ratios.Validate(); err != nil {
-			return fmt.Errorf("ratios: %w", err)
+			return err
 		}
 	}
 	if s.Special != nil {
 		if err := s.Special.Validate(); err != nil {
-			return fmt.Errorf("special: %w", err)
+			return err
 		}
+	}
+	if len(s.Eligibility) == 0 {
+		return settingErr("settings.eligibility_none", "eligibility")
 	}
 	for i, el := range s.Eligibility {
-		if err := el.Validate(); err != nil {
-			return fmt.Errorf("eligibility[%d]: %w", i, err)
+		if err := el.validate(i + 1); err != nil {
+			return err
 		}
 	}
-	if err := s.Windows.Declaration.Validate(); err != nil {
-		return fmt.Errorf("windows.declaration: %w", err)
+	if err := s.Windows.Declaration.validate("declaration"); err != nil {
+		return err
 	}
-	if err := s.Windows.Application.Validate(); err != nil {
-		return fmt.Errorf("windows.application: %w", err)
-	}
-	return nil
+	return s.Windows.Application.validate("application")
 }
 
 // Ratios are the structure ratios (结构比例) of professional posts: the
@@ -120,12 +155,12 @@ func (r Ratios) For(sector string) RatioSet {
 
 // Validate checks every set.
 func (r Ratios) Validate() error {
-	if err := r.Default.Validate(); err != nil {
-		return fmt.Errorf("default: %w", err)
+	if err := r.Default.validate(""); err != nil {
+		return err
 	}
-	for name, s := range r.Sectors {
-		if err := s.Validate(); err != nil {
-			return fmt.Errorf("sectors[%s]: %w", name, err)
+	for name, set := range r.Sectors {
+		if err := set.validate(name); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -158,30 +193,30 @@ func DefaultRatios() Ratios {
 	}}
 }
 
-// Validate checks that every list has its number of parts, none negative
-// and not all zero.
-func (s RatioSet) Validate() error {
+// validate checks that every list has its number of parts, none negative
+// and not all zero; sector names the set, "" for the default one.
+func (s RatioSet) validate(sector string) error {
 	for _, c := range []struct {
-		name  string
+		field string
 		parts []int
 		n     int
 	}{
-		{"grades", s.Grades, 3}, {"full_senior", s.FullSenior, 3},
-		{"associate_senior", s.AssociateSenior, 3}, {"intermediate", s.Intermediate, 3},
-		{"assistant", s.Assistant, 2},
+		{"ratio_grades", s.Grades, 3}, {"ratio_full_senior", s.FullSenior, 3},
+		{"ratio_associate_senior", s.AssociateSenior, 3}, {"ratio_intermediate", s.Intermediate, 3},
+		{"ratio_assistant", s.Assistant, 2},
 	} {
 		if len(c.parts) != c.n {
-			return fmt.Errorf("%s: %d parts given, %d needed", c.name, len(c.parts), c.n)
+			return settingErr("settings.ratio_parts", c.field, "Sector", sector, "Count", len(c.parts), "Want", c.n)
 		}
 		sum := 0
 		for _, p := range c.parts {
 			if p < 0 {
-				return fmt.Errorf("%s: part %d is negative", c.name, p)
+				return settingErr("settings.ratio_negative", c.field, "Sector", sector, "Value", p)
 			}
 			sum += p
 		}
 		if sum == 0 {
-			return fmt.Errorf("%s: all parts are zero", c.name)
+			return settingErr("settings.ratio_zero", c.field, "Sector", sector)
 		}
 	}
 	return nil
@@ -242,19 +277,21 @@ func (r SpecialRules) Counts(c Channel) bool { return slices.Contains(r.CapChann
 
 // Validate checks the numbers.
 func (r SpecialRules) Validate() error {
-	switch {
-	case r.CapPercent < 0 || r.CapPercent > 100:
-		return fmt.Errorf("cap_percent: %d is outside 0–100", r.CapPercent)
-	case r.CapMin < 0:
-		return fmt.Errorf("cap_min: %d is negative", r.CapMin)
-	case r.RetireNumerator < 0 || r.RetireDenominator <= 0:
-		return fmt.Errorf("retire ratio %d/%d is not a ratio", r.RetireNumerator, r.RetireDenominator)
-	case r.DepartureYears < 0 || r.DepartureYears > 10:
-		return fmt.Errorf("departure_years: %d is outside 0–10", r.DepartureYears)
+	for _, c := range []struct {
+		field   string
+		n, l, h int
+	}{
+		{"cap_percent", r.CapPercent, 0, 100}, {"cap_min", r.CapMin, 0, 1000},
+		{"retire_numerator", r.RetireNumerator, 0, 100}, {"retire_denominator", r.RetireDenominator, 1, 100},
+		{"departure_years", r.DepartureYears, 0, 10},
+	} {
+		if err := inRange(c.field, c.n, c.l, c.h); err != nil {
+			return err
+		}
 	}
 	for _, c := range r.CapChannels {
 		if c == ChannelNormal || !slices.Contains(c.Values(), string(c)) {
-			return fmt.Errorf("cap_channels: %q is not a special channel", c)
+			return settingErr("settings.cap_channel", "cap_channels", "Value", string(c))
 		}
 	}
 	return nil
@@ -273,15 +310,19 @@ type Window struct {
 	Closes Day `json:"closes,omitempty"`
 }
 
-// Validate checks that the ends are days and in order.
-func (w Window) Validate() error {
-	for _, d := range []Day{w.Opens, w.Closes} {
-		if d != "" && !d.Valid() {
-			return fmt.Errorf("%q is not a date like 2026-03-01", d)
+// validate checks that the ends are days and in order; kind names the
+// window (declaration, application) as the settings form's fields do.
+func (w Window) validate(kind string) error {
+	for _, c := range []struct {
+		field string
+		d     Day
+	}{{kind + "_opens", w.Opens}, {kind + "_closes", w.Closes}} {
+		if c.d != "" && !c.d.Valid() {
+			return settingErr("settings.window_date", c.field, "Value", string(c.d))
 		}
 	}
 	if w.Opens != "" && w.Closes != "" && w.Closes < w.Opens {
-		return fmt.Errorf("closes %s before it opens %s", w.Closes, w.Opens)
+		return settingErr("settings.window_order", kind+"_closes", "Opens", string(w.Opens), "Closes", string(w.Closes))
 	}
 	return nil
 }
@@ -416,24 +457,44 @@ func (s Settings) EligibilityFor(series string) (Eligibility, bool) {
 	return *def, true
 }
 
-// Validate checks levels, grades and years.
-func (el Eligibility) Validate() error {
+// validate checks levels, grades and years of table n (counting from 1).
+func (el Eligibility) validate(n int) error {
+	bad := func(part string, row int, key string, value any) error {
+		return settingErr("settings.eligibility_value", "eligibility",
+			"Table", n, "Part", part, "Row", row, "Key", key, "Value", fmt.Sprint(value))
+	}
+	if len(el.Recognition) == 0 && len(el.Evaluation) == 0 {
+		return settingErr("settings.eligibility_empty", "eligibility", "Table", n)
+	}
 	for i, r := range el.Recognition {
-		if !r.Education.Valid() || !r.Grade.Valid() || r.Years < 0 {
-			return fmt.Errorf("recognition[%d]: education %q, grade %q, years %d", i, r.Education, r.Grade, r.Years)
+		switch {
+		case !r.Education.Valid():
+			return bad("recognition", i+1, "education", r.Education)
+		case !r.Grade.Valid():
+			return bad("recognition", i+1, "grade", r.Grade)
+		case r.Years < 0 || r.Years > 50:
+			return bad("recognition", i+1, "years", r.Years)
 		}
 	}
 	for i, r := range el.Evaluation {
-		if !r.Target.Valid() || len(r.Paths) == 0 {
-			return fmt.Errorf("evaluation[%d]: target %q with %d paths", i, r.Target, len(r.Paths))
+		if !r.Target.Valid() {
+			return bad("evaluation", i+1, "target", r.Target)
 		}
-		for j, p := range r.Paths {
-			if len(p.Education) == 0 || p.Years < 0 || (p.Held != "" && !p.Held.Valid()) {
-				return fmt.Errorf("evaluation[%d].paths[%d]: education %v, held %q, years %d", i, j, p.Education, p.Held, p.Years)
+		if len(r.Paths) == 0 {
+			return bad("evaluation", i+1, "paths", "[]")
+		}
+		for _, p := range r.Paths {
+			switch {
+			case len(p.Education) == 0:
+				return bad("evaluation", i+1, "education", "[]")
+			case p.Held != "" && !p.Held.Valid():
+				return bad("evaluation", i+1, "held", p.Held)
+			case p.Years < 0 || p.Years > 50:
+				return bad("evaluation", i+1, "years", p.Years)
 			}
 			for _, e := range p.Education {
 				if !e.Valid() {
-					return fmt.Errorf("evaluation[%d].paths[%d]: education %q", i, j, e)
+					return bad("evaluation", i+1, "education", e)
 				}
 			}
 		}

@@ -2,7 +2,7 @@ package domain
 
 import (
 	"encoding/json"
-	"strings"
+	"errors"
 	"testing"
 	"time"
 )
@@ -93,34 +93,45 @@ func TestWindowContains(t *testing.T) {
 
 func TestSettingsValidateNamesTheField(t *testing.T) {
 	for name, c := range map[string]struct {
-		change func(*Settings)
-		want   string
+		change      func(*Settings)
+		field, code string
 	}{
-		"clerk in chain":  {func(s *Settings) { s.ApprovalChain = []Role{RoleUnitClerk} }, "approval_chain[0]"},
-		"twice in chain":  {func(s *Settings) { s.ApprovalChain = []Role{RoleBureauReviewer, RoleBureauReviewer} }, "approval_chain[1]"},
-		"ratio parts":     {func(s *Settings) { s.Ratios.Default.Grades = []int{1, 3} }, "ratios: default: grades"},
-		"retire ratio":    {func(s *Settings) { s.Special.RetireDenominator = 0 }, "special"},
-		"window order":    {func(s *Settings) { s.Windows.Declaration = Window{Opens: "2026-05-01", Closes: "2026-04-01"} }, "windows.declaration"},
-		"window date":     {func(s *Settings) { s.Windows.Application = Window{Opens: "2026-02-30"} }, "windows.application"},
-		"eligibility":     {func(s *Settings) { s.Eligibility[0].Recognition[0].Grade = "top" }, "eligibility[0]"},
-		"idle too long":   {func(s *Settings) { s.SessionIdleMinutes = 5000 }, "session_idle_minutes"},
-		"normal in a cap": {func(s *Settings) { s.Special.CapChannels = []Channel{ChannelNormal} }, "cap_channels"},
+		"no stage":        {func(s *Settings) { s.ApprovalChain = nil }, "stage1", "settings.chain_empty"},
+		"clerk in chain":  {func(s *Settings) { s.ApprovalChain = []Role{RoleUnitClerk} }, "stage1", "settings.chain_role"},
+		"twice in chain":  {func(s *Settings) { s.ApprovalChain = []Role{RoleBureauReviewer, RoleBureauReviewer} }, "stage2", "settings.chain_twice"},
+		"ratio parts":     {func(s *Settings) { s.Ratios.Default.Grades = []int{1, 3} }, "ratio_grades", "settings.ratio_parts"},
+		"ratio negative":  {func(s *Settings) { s.Ratios.Default.Assistant = []int{-1, 5} }, "ratio_assistant", "settings.ratio_negative"},
+		"retire ratio":    {func(s *Settings) { s.Special.RetireDenominator = 0 }, "retire_denominator", "settings.range"},
+		"cap too high":    {func(s *Settings) { s.Special.CapPercent = 500 }, "cap_percent", "settings.range"},
+		"window order":    {func(s *Settings) { s.Windows.Declaration = Window{Opens: "2026-05-01", Closes: "2026-04-01"} }, "declaration_closes", "settings.window_order"},
+		"window date":     {func(s *Settings) { s.Windows.Application = Window{Opens: "2026-02-30"} }, "application_opens", "settings.window_date"},
+		"eligibility":     {func(s *Settings) { s.Eligibility[0].Recognition[0].Grade = "top" }, "eligibility", "settings.eligibility_value"},
+		"empty table":     {func(s *Settings) { s.Eligibility[1] = Eligibility{Series: []string{"04"}} }, "eligibility", "settings.eligibility_empty"},
+		"no tables":       {func(s *Settings) { s.Eligibility = nil }, "eligibility", "settings.eligibility_none"},
+		"idle too long":   {func(s *Settings) { s.SessionIdleMinutes = 5000 }, "session_idle_minutes", "settings.range"},
+		"idle zero":       {func(s *Settings) { s.SessionIdleMinutes = 0 }, "session_idle_minutes", "settings.range"},
+		"normal in a cap": {func(s *Settings) { s.Special.CapChannels = []Channel{ChannelNormal} }, "cap_channels", "settings.cap_channel"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := DefaultSettings()
 			c.change(&s)
-			err := s.Validate()
-			if err == nil || !contains(err.Error(), c.want) {
-				t.Fatalf("Validate() = %v, want an error naming %s", err, c.want)
+			var se *SettingError
+			if err := s.Validate(); !errors.As(err, &se) || se.Field != c.field || se.Code != c.code {
+				t.Fatalf("Validate() = %v, want %s on %s", err, c.code, c.field)
 			}
 		})
+	}
+	// The second table's third evaluation rule names its table and row.
+	s := DefaultSettings()
+	s.Eligibility[1].Evaluation[2].Paths[0].Years = -1
+	var se *SettingError
+	if err := s.Validate(); !errors.As(err, &se) || se.Params["Table"] != 2 || se.Params["Row"] != 3 || se.Params["Key"] != "years" {
+		t.Fatalf("Validate() = %v, want table 2, evaluation row 3, years", err)
 	}
 	if err := DefaultSettings().Validate(); err != nil {
 		t.Fatalf("the defaults do not validate: %v", err)
 	}
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
 func TestSettingsRoundTripAndDefaults(t *testing.T) {
 	// Settings stored before this version held only the chain and the idle
