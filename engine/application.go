@@ -33,7 +33,9 @@ type Application struct {
 	Recommenders []domain.Recommender   `json:"recommenders,omitempty"`
 	Status       domain.Status          `json:"status"`
 	Stage        domain.Role            `json:"stage,omitempty"` // who must act next, in review
-	Version      int                    `json:"version"`
+	// Chain is the approval chain it was last submitted under.
+	Chain   []domain.Role `json:"chain,omitempty"`
+	Version int           `json:"version"`
 	// HoldsQuota says whether the application holds a seat of the unit's
 	// evaluation quota: from submission until returned, rejected or
 	// withdrawn.
@@ -363,6 +365,7 @@ func applicationOf(r *ent.TitleApplication) Application {
 	if r.Stage != nil {
 		out.Stage = *r.Stage
 	}
+	out.Chain = r.Chain
 	if u := r.Edges.Unit; u != nil {
 		out.Unit = unitRef(u)
 	}
@@ -495,7 +498,7 @@ func (in ApplicationInput) normalized() ApplicationInput {
 	}
 	rs := make([]domain.Recommender, 0, len(in.Recommenders))
 	for _, r := range in.Recommenders {
-		r.Name, r.Title = strings.TrimSpace(r.Name), strings.TrimSpace(r.Title)
+		r.Name, r.Title = typedText(r.Name), typedText(r.Title)
 		if r.Name != "" || r.Title != "" {
 			rs = append(rs, r)
 		}
@@ -549,8 +552,24 @@ func (in ApplicationInput) validate() error {
 		case utf8.RuneCountInString(r.Name) > 30 || utf8.RuneCountInString(r.Title) > 50:
 			return invalid("application.recommender_too_long", P{"line": i + 1})
 		}
+		for _, o := range in.Recommenders[:i] {
+			if sameName(o.Name, r.Name) {
+				return invalid("application.recommender_duplicate", P{"name": o.Name, "line": i + 1})
+			}
+		}
 	}
 	return nil
+}
+
+// typedText is what a clerk typed with runs of spaces, full-width ones
+// (U+3000) too, as one space, and none around it.
+func typedText(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// sameName reports whether two recommenders' names name the same person:
+// equal when spaces are left out ("张三" and "张 三") and Latin letters
+// folded.
+func sameName(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), ""), strings.Join(strings.Fields(b), ""))
 }
 
 func validChannel(c domain.Channel) bool {

@@ -222,12 +222,20 @@ func TestApplicationExceptionalMerit(t *testing.T) {
 		if ee.Params["count"] != 1 {
 			t.Errorf("got params %v, want count 1", ee.Params)
 		}
-		in.Recommenders = append(in.Recommenders, domain.Recommender{Name: "李研究员", Title: "研究员"})
+		// The same expert twice, once with full-width and surrounding spaces.
+		in.Recommenders = append(in.Recommenders, domain.Recommender{Name: "　王 教授 ", Title: "研究员"})
+		_, err = e.CreateApplication(clerk, in)
+		ee = wantKind(t, err, engine.KindInvalid, "application.recommender_duplicate")
+		if ee.Params["name"] != "王教授" {
+			t.Errorf("got params %v, want the name repeated", ee.Params)
+		}
+		in.Recommenders[1] = domain.Recommender{Name: "李研究员", Title: "研究员"}
 		x, err := e.CreateApplication(clerk, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !x.Eligibility.Eligible || len(x.Recommenders) != 2 {
+		// Not eligible: the years are waived, for the reviewers to decide.
+		if x.Eligibility.Eligible || !x.Eligibility.Waived || len(x.Recommenders) != 2 {
 			t.Fatalf("exceptional merit: got %+v with %d recommenders", x.Eligibility, len(x.Recommenders))
 		}
 		if x, err = e.SubmitApplication(clerk, x.ID, engine.Action{}); err != nil {
@@ -239,8 +247,37 @@ func TestApplicationExceptionalMerit(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := reasonOf(t, *got.Eligibility, "eligibility.held_exceptional")
-		if r.Params["Years"] != 2 || r.Params["Required"] != 5 {
-			t.Errorf("reviewer sees %+v, want 2 of 5 years", r.Params)
+		if r.Met || !r.Waived || r.Params["Years"] != 2 || r.Params["Required"] != 5 {
+			t.Errorf("reviewer sees %+v, want 2 of 5 years, not met and waived", r)
+		}
+	})
+}
+
+// TestApplicationExceptionalMeritEducation has exceptional merit with two
+// recommenders claimed for a person whose education has no path to the
+// grade: only years are waived, so the submission is refused.
+func TestApplicationExceptionalMeritEducation(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		e := f.Engine
+		clerk := f.As(t, stateHospital)
+		approveQuota(t, f, domain.GradeAssociateSenior, 1)
+		// 中专 (41), intermediate for 9 years: no path to associate senior.
+		p := newPerson(t, e, clerk, f.UnitID(t, stateHospital), 11, applicant{education: "41",
+			graduated: day(2005, 7, 1), grade: domain.GradeIntermediate, title: "工程师", since: day(2017, 7, 1)})
+		in := seniorEvaluation(p)
+		in.Exceptional = true
+		in.Recommenders = []domain.Recommender{{Name: "王教授", Title: "正高级工程师"}, {Name: "李研究员", Title: "研究员"}}
+		x, err := e.CreateApplication(clerk, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Eligibility.Eligible || x.Eligibility.Waived {
+			t.Fatalf("got %+v, want neither eligible nor waived", x.Eligibility)
+		}
+		_, err = e.SubmitApplication(clerk, x.ID, engine.Action{})
+		if ee := wantKind(t, err, engine.KindInvalid, "application.ineligible"); ee.Params["count"] != 1 {
+			t.Errorf("got params %v, want 1 reason not met", ee.Params)
 		}
 	})
 }
@@ -763,5 +800,52 @@ func TestApplicationSpecialChannel(t *testing.T) {
 		}
 		// The normal channel is untouched: nothing approved, nothing used.
 		wantQuota(t, e, clerk, unitID, domain.GradeAssociateSenior, 0, 0, 0)
+	})
+}
+
+// TestApplicationKeepsItsChain: an application in review keeps the chain
+// it was submitted under when the administrator changes the settings; the
+// next submission takes the new chain.
+func TestApplicationKeepsItsChain(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		e := f.Engine
+		clerk := f.As(t, stateHospital)
+		admin := f.As(t, tenants.DemoAdmin)
+		unitID := f.UnitID(t, stateHospital)
+		recognise := func(seq int) engine.Application {
+			p := newPerson(t, e, clerk, unitID, seq, applicant{education: bachelor, graduated: day(2025, 7, 1)})
+			x, err := e.CreateApplication(clerk, engine.ApplicationInput{Kind: domain.KindRecognition, PersonID: p,
+				Year: year, Series: engineering, TargetGrade: domain.GradeAssistant, TargetTitle: "助理工程师"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if x, err = e.SubmitApplication(clerk, x.ID, engine.Action{}); err != nil {
+				t.Fatal(err)
+			}
+			return x
+		}
+		first := recognise(41)
+
+		s, err := e.Settings(admin, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Settings.ApprovalChain = []domain.Role{domain.RoleBureauReviewer}
+		if _, err := e.UpdateSettings(admin, year, s.Settings, s.Version); err != nil {
+			t.Fatal(err)
+		}
+
+		x, err := e.ApproveApplication(f.As(t, stateHealthWJ), first.ID, engine.Action{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Status != domain.StatusInReview || x.Stage != domain.RoleBureauReviewer {
+			t.Fatalf("after the department: %s/%s, want in review at the bureau", x.Status, x.Stage)
+		}
+		second := recognise(43)
+		if second.Stage != domain.RoleBureauReviewer || !slices.Equal(second.Chain, s.Settings.ApprovalChain) {
+			t.Fatalf("second: stage %s chain %v, want the bureau only", second.Stage, second.Chain)
+		}
 	})
 }

@@ -28,11 +28,12 @@ type applicationPlan func(tx *ent.Tx, r *ent.TitleApplication, set domain.Settin
 // along the tenant's approval chain of its year. The person's record is
 // read again and frozen in the application. Submission is refused inside
 // the year's application window only, while the record misses a field the
-// rules read, and while the person is not eligible, unless the
-// application claims exceptional merit with two recommenders: then the
-// reviewers decide, seeing the reasons not met. An evaluation takes a seat
-// of the unit's approved quota for its grade and channel; when none is
-// left, nothing changes and the error names the quota and its use.
+// rules read, and while the person is not eligible, unless the only
+// reasons not met are the years that exceptional merit with two
+// recommenders sets aside: then the reviewers decide, seeing them. An
+// evaluation takes a seat of the unit's approved quota for its grade and
+// channel; when none is left, nothing changes and the error names the
+// quota and its use.
 func (e *Engine) SubmitApplication(ctx context.Context, id int, act Action) (Application, error) {
 	return e.applicationTransition(ctx, id, act, policies.ActSubmit, func(tx *ent.Tx, r *ent.TitleApplication,
 		set domain.Settings, a domain.Actor, upd *ent.TitleApplicationUpdate) (move, error) {
@@ -53,7 +54,7 @@ func (e *Engine) SubmitApplication(ctx context.Context, id int, act Action) (App
 		if len(check.Missing) > 0 {
 			return move{}, invalid("application.incomplete", P{"count": len(check.Missing)})
 		}
-		if !check.Eligible && !(r.Exceptional && len(r.Recommenders) >= recommendersNeeded) {
+		if !check.Submittable() {
 			return move{}, invalid("application.ineligible", P{"count": unmet(check)})
 		}
 		m := move{action: actionSubmit, to: domain.StatusInReview, toStage: &set.ApprovalChain[0]}
@@ -159,9 +160,13 @@ func (e *Engine) applicationTransition(ctx context.Context, id int, act Action, 
 		}
 		upd := tx.TitleApplication.Update().
 			Where(titleapplication.ID(r.ID), titleapplication.Version(r.Version))
+		set.ApprovalChain = itemChain(r.Chain, set, permission)
 		m, err := plan(tx, r, set, a, upd)
 		if err != nil {
 			return err
+		}
+		if m.action == actionSubmit {
+			m.chain = set.ApprovalChain
 		}
 		if err := e.applySeat(ctx, tx, r, m.quota, upd); err != nil {
 			return err
@@ -188,7 +193,7 @@ func (e *Engine) moveApplication(ctx context.Context, upd *ent.TitleApplicationU
 		upd.ClearStage()
 	}
 	if m.action == actionSubmit {
-		upd.SetSubmittedAt(e.now())
+		upd.SetSubmittedAt(e.now()).SetChain(m.chain)
 	}
 	if m.to == domain.StatusRejected || m.to == domain.StatusWithdrawn {
 		upd.ClearOpen()
@@ -369,11 +374,11 @@ func (e *Engine) ApplicationQuotaUse(ctx context.Context, unitID, year int) ([]Q
 	return out, nil
 }
 
-// unmet counts the reasons not met.
+// unmet counts the reasons not met that exceptional merit does not waive.
 func unmet(c EligibilityCheck) int {
 	n := 0
 	for _, r := range c.Reasons {
-		if !r.Met {
+		if !r.Met && !r.Waived {
 			n++
 		}
 	}

@@ -21,11 +21,13 @@ import (
 // Declaration is a unit's quota declaration for a year with its lines and
 // its review history.
 type Declaration struct {
-	ID          int           `json:"id"`
-	Unit        UnitRef       `json:"unit"`
-	Year        int           `json:"year"`
-	Status      domain.Status `json:"status"`
-	Stage       domain.Role   `json:"stage,omitempty"` // who must act next, in review
+	ID     int           `json:"id"`
+	Unit   UnitRef       `json:"unit"`
+	Year   int           `json:"year"`
+	Status domain.Status `json:"status"`
+	Stage  domain.Role   `json:"stage,omitempty"` // who must act next, in review
+	// Chain is the approval chain it was last submitted under.
+	Chain       []domain.Role `json:"chain,omitempty"`
 	Version     int           `json:"version"`
 	Lines       []Line        `json:"lines"`
 	History     []Event       `json:"history"`
@@ -54,6 +56,11 @@ type Line struct {
 	// on, as the engine found them when the line was last saved or
 	// submitted. Input ignores them.
 	Departures []int `json:"departures,omitempty"`
+	// Evidence is the departures of a retire-more line as they stood when
+	// it was submitted: who, from which post level, retired or left and
+	// when. It is kept from submission on, whatever later becomes of the
+	// people's records, and empty before. Input ignores it.
+	Evidence []domain.Departure `json:"evidence,omitempty"`
 }
 
 // Event is one transition in a declaration's history.
@@ -311,7 +318,7 @@ func declarationOf(d *ent.QuotaDeclaration) Declaration {
 	out := Declaration{
 		ID: d.ID, Year: d.Year, Status: d.Status, Version: d.Version,
 		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, SubmittedAt: d.SubmittedAt,
-		Lines: []Line{}, History: []Event{},
+		Lines: []Line{}, History: []Event{}, Chain: d.Chain,
 	}
 	if d.Stage != nil {
 		out.Stage = *d.Stage
@@ -322,7 +329,7 @@ func declarationOf(d *ent.QuotaDeclaration) Declaration {
 	for _, l := range d.Edges.Lines {
 		out.Lines = append(out.Lines, Line{
 			Channel: l.Channel, Grade: l.Grade, Series: l.Series, Count: l.Count, Reason: l.Reason,
-			People: l.People, Departures: l.Departures,
+			People: l.People, Departures: l.Departures, Evidence: l.Evidence,
 		})
 	}
 	for _, ev := range d.Edges.Events {

@@ -32,18 +32,25 @@ type EligibilityQuestion struct {
 
 // Reason is one condition of eligibility, met or not. Code is a key of the
 // message catalogs; Params fill it (grades as domain.Grade, educations as
-// domain.Education, years as ints).
+// domain.Education, years as ints). Waived marks a condition not met that
+// an exceptional-merit application sets aside (the years in the grade
+// held): it stays not met, for the reviewers to see and decide.
 type Reason struct {
 	Code   string `json:"code"`
 	Met    bool   `json:"met"`
+	Waived bool   `json:"waived,omitempty"`
 	Params P      `json:"params,omitempty"`
 }
 
 // EligibilityCheck is the outcome of the rules for one application.
 type EligibilityCheck struct {
 	// Eligible is true when nothing is missing and every reason is met.
-	Eligible bool     `json:"eligible"`
-	Reasons  []Reason `json:"reasons"`
+	Eligible bool `json:"eligible"`
+	// Waived is true when nothing is missing and the only reasons not met
+	// are waived by exceptional merit: the person is not eligible, but
+	// the application may be submitted and the reviewers decide.
+	Waived  bool     `json:"waived,omitempty"`
+	Reasons []Reason `json:"reasons"`
 	// Missing names, by field key as PersonDetail.Missing does, what the
 	// rules read that the person's record lacks; no reasons are given
 	// while something is missing.
@@ -69,7 +76,8 @@ const recommendersNeeded = 2
 // path of the table met: the education, and the held grade for its years
 // counted from the date the title was obtained. When no path is met, the
 // reasons of the closest path are given. Exceptional merit sets the years
-// aside but needs two recommenders.
+// aside but needs two recommenders: years short of the path are a reason
+// not met and waived, so the reviewers see them.
 func CheckEligibility(s domain.Settings, f PersonFacts, q EligibilityQuestion) EligibilityCheck {
 	table, ok := s.EligibilityFor(q.Series)
 	if !ok {
@@ -81,12 +89,20 @@ func CheckEligibility(s domain.Settings, f PersonFacts, q EligibilityQuestion) E
 	} else {
 		out = evaluation(table, f, q)
 	}
-	out.Eligible = len(out.Missing) == 0 && len(out.Reasons) > 0
+	decided := len(out.Missing) == 0 && len(out.Reasons) > 0
+	out.Eligible, out.Waived = decided, decided
 	for _, r := range out.Reasons {
 		out.Eligible = out.Eligible && r.Met
+		out.Waived = out.Waived && (r.Met || r.Waived)
 	}
+	out.Waived = out.Waived && !out.Eligible
 	return out
 }
+
+// Submittable reports whether an application with this outcome may be
+// submitted: every reason is met, or the only ones not met are waived by
+// exceptional merit.
+func (c EligibilityCheck) Submittable() bool { return c.Eligible || c.Waived }
 
 // recognition applies the recognition table.
 func recognition(table domain.Eligibility, f PersonFacts, q EligibilityQuestion) EligibilityCheck {
@@ -142,6 +158,9 @@ func recognition(table domain.Eligibility, f PersonFacts, q EligibilityQuestion)
 type pathOutcome struct {
 	reasons []Reason
 	met     bool
+	// waived is true when the path is met or its only shortfall is years
+	// that exceptional merit sets aside.
+	waived bool
 	// distance orders paths by how near the person is: a wrong education
 	// weighs more than any shortfall of years.
 	distance int
@@ -181,7 +200,7 @@ func evaluation(table domain.Eligibility, f PersonFacts, q EligibilityQuestion) 
 			continue
 		}
 		o := evaluatePath(p, f, q, edu)
-		if chosen == nil || (o.met && !chosen.met) || (o.met == chosen.met && o.distance < chosen.distance) {
+		if chosen == nil || o.rank() > chosen.rank() || (o.rank() == chosen.rank() && o.distance < chosen.distance) {
 			chosen = &o
 		}
 	}
@@ -194,6 +213,17 @@ func evaluation(table domain.Eligibility, f PersonFacts, q EligibilityQuestion) 
 	return out
 }
 
+// rank orders paths: met, then met but for waived years, then the rest.
+func (o pathOutcome) rank() int {
+	switch {
+	case o.met:
+		return 2
+	case o.waived:
+		return 1
+	}
+	return 0
+}
+
 // evaluatePath gives the reasons of one path.
 func evaluatePath(p domain.Requirement, f PersonFacts, q EligibilityQuestion, edu domain.Education) pathOutcome {
 	var o pathOutcome
@@ -203,7 +233,7 @@ func evaluatePath(p domain.Requirement, f PersonFacts, q EligibilityQuestion, ed
 	if !eduOK {
 		o.distance += 1000
 	}
-	o.met = eduOK
+	o.met, o.waived = eduOK, eduOK
 	if p.Held == "" {
 		return o
 	}
@@ -214,16 +244,17 @@ func evaluatePath(p domain.Requirement, f PersonFacts, q EligibilityQuestion, ed
 		o.distance += 100
 	}
 	params := P{"Held": p.Held, "Years": held, "Required": p.Years}
+	grade, years := f.TitleGrade == p.Held, held >= p.Years
+	o.distance += max(0, p.Years-held)
 	switch {
-	case q.Exceptional:
-		ok := f.TitleGrade == p.Held
-		o.reasons = append(o.reasons, Reason{Code: "eligibility.held_exceptional", Met: ok, Params: params})
-		o.met = o.met && ok
+	case q.Exceptional && grade && !years:
+		// Exceptional merit sets the years aside, never the grade held.
+		o.reasons = append(o.reasons, Reason{Code: "eligibility.held_exceptional", Waived: true, Params: params})
+		o.met = false
 	default:
-		ok := f.TitleGrade == p.Held && held >= p.Years
-		o.reasons = append(o.reasons, Reason{Code: "eligibility.held", Met: ok, Params: params})
-		o.met = o.met && ok
-		o.distance += max(0, p.Years-held)
+		o.reasons = append(o.reasons, Reason{Code: "eligibility.held", Met: grade && years, Params: params})
+		o.met = o.met && grade && years
+		o.waived = o.waived && grade && years
 	}
 	return o
 }

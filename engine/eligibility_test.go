@@ -208,27 +208,76 @@ func TestExceptionalMerit(t *testing.T) {
 	q := engine.EligibilityQuestion{Kind: domain.KindEvaluation, Series: "05",
 		Target: domain.GradeAssociateSenior, Year: 2026, Exceptional: true}
 
+	// The years stay a reason not met, waived: not eligible, but it may be
+	// submitted for the reviewers to decide.
 	q.Recommenders = 2
 	c := engine.CheckEligibility(set, f, q)
-	if !c.Eligible {
-		t.Errorf("exceptional merit with two recommenders: %+v", c.Reasons)
+	if c.Eligible || !c.Waived || !c.Submittable() {
+		t.Errorf("exceptional merit with two recommenders: got eligible %v waived %v, want false, true: %+v",
+			c.Eligible, c.Waived, c.Reasons)
 	}
 	r := reasonOf(t, c, "eligibility.held_exceptional")
-	if !r.Met || r.Params["Years"] != 2 || r.Params["Required"] != 5 {
-		t.Errorf("got %+v, want met, showing 2 of 5 years", r)
+	if r.Met || !r.Waived || r.Params["Years"] != 2 || r.Params["Required"] != 5 {
+		t.Errorf("got %+v, want not met and waived, showing 2 of 5 years", r)
+	}
+	for _, r := range c.Reasons {
+		if !r.Met && !r.Waived {
+			t.Errorf("reason %s not met: %+v", r.Code, r)
+		}
 	}
 
 	q.Recommenders = 1
 	c = engine.CheckEligibility(set, f, q)
-	if r := reasonOf(t, c, "eligibility.recommenders"); c.Eligible || r.Met || r.Params["Count"] != 1 {
+	if r := reasonOf(t, c, "eligibility.recommenders"); c.Eligible || c.Waived || c.Submittable() || r.Met || r.Params["Count"] != 1 {
 		t.Errorf("one recommender: got %+v", c.Reasons)
 	}
 
-	// Exceptional merit sets years aside, not the grade held.
-	f.TitleGrade = domain.GradeAssistant
+	// Years that are met are met: nothing waived.
+	f.TitleDate = day(2020, 7, 1)
 	q.Recommenders = 2
-	if c := engine.CheckEligibility(set, f, q); c.Eligible {
+	c = engine.CheckEligibility(set, f, q)
+	if r := reasonOf(t, c, "eligibility.held"); !c.Eligible || c.Waived || !r.Met || r.Waived {
+		t.Errorf("6 of 5 years with exceptional merit: got eligible %v waived %v, %+v", c.Eligible, c.Waived, c.Reasons)
+	}
+
+	// Exceptional merit sets years aside, not the grade held.
+	f.TitleGrade, f.TitleDate = domain.GradeAssistant, day(2024, 7, 1)
+	if c := engine.CheckEligibility(set, f, q); c.Eligible || c.Waived || c.Submittable() {
 		t.Errorf("exceptional merit skipped a grade: %+v", c.Reasons)
+	}
+}
+
+// TestExceptionalMeritDoctorate is a doctor, intermediate since
+// 2026-02-01 (0 whole years of 2), applying for associate senior with
+// exceptional merit: the years are shown not met and waived, nothing else
+// fails. Education is not waived: a secondary vocational graduate with the
+// same title is refused whatever the merit.
+func TestExceptionalMeritDoctorate(t *testing.T) {
+	set := domain.DefaultSettings()
+	f := engine.PersonFacts{Education: doctorate, Degree: "2", GraduationDate: day(2020, 7, 1),
+		TitleGrade: domain.GradeIntermediate, TitleDate: day(2026, 2, 1)}
+	q := engine.EligibilityQuestion{Kind: domain.KindEvaluation, Series: "05",
+		Target: domain.GradeAssociateSenior, Year: 2026, Exceptional: true, Recommenders: 2}
+	c := engine.CheckEligibility(set, f, q)
+	if c.Eligible || !c.Waived {
+		t.Fatalf("got eligible %v waived %v, want false, true: %+v", c.Eligible, c.Waived, c.Reasons)
+	}
+	r := reasonOf(t, c, "eligibility.held_exceptional")
+	if r.Met || !r.Waived || r.Params["Years"] != 0 || r.Params["Required"] != 2 {
+		t.Errorf("years: got %+v, want not met, waived, 0 of 2", r)
+	}
+	if r := reasonOf(t, c, "eligibility.education"); !r.Met {
+		t.Errorf("education: got %+v, want the doctorate path", r)
+	}
+
+	// 中专 (code 41) has no path to associate senior: not waived.
+	f.Education, f.Degree = "41", ""
+	c = engine.CheckEligibility(set, f, q)
+	if c.Eligible || c.Waived || c.Submittable() {
+		t.Errorf("secondary education with exceptional merit: got eligible %v waived %v: %+v", c.Eligible, c.Waived, c.Reasons)
+	}
+	if r := reasonOf(t, c, "eligibility.education"); r.Met || r.Waived {
+		t.Errorf("education: got %+v, want not met and not waived", r)
 	}
 }
 

@@ -301,15 +301,12 @@ func (e *Engine) SavePostPlan(ctx context.Context, unitID int, in PostPlanInput)
 		if lock != nil {
 			return conflict("postplan.locked", P{"year": in.Year, "on": string(domain.DayOf(lock.LockedAt))})
 		}
-		reserved, err := e.lockBalances(ctx, tx, u, in.Year)
-		if err != nil {
-			return err
+		after := map[domain.PostLevel]int{}
+		for i, n := range in.Approved {
+			after[domain.PostLevel(i+1)] = n
 		}
-		old, err := e.currentPlan(ctx, tx, u.ID, in.Year)
+		old, err := e.guardPlan(ctx, tx, u, in.Year, after)
 		if err != nil {
-			return err
-		}
-		if err := checkPlanAgainstReserved(ctx, tx.Client(), u.ID, old, in.Approved, reserved); err != nil {
 			return err
 		}
 		changed, err := e.writePlan(ctx, tx, a, u, in, old)
@@ -379,16 +376,33 @@ func approvedOf(rows []*ent.PostPlan) map[domain.PostLevel]int {
 	return out
 }
 
+// guardPlan takes the locks that a change of unit u's plan of year to
+// after (approved posts per level) needs, and refuses the change when it
+// leaves a grade less room than its occupied posts and reserved normal
+// quota. It returns the plan rows as last committed. A plan entered by
+// hand and a plan a sync brings both pass through it, so that either
+// takes turns with a submission (see lockBalances).
+func (e *Engine) guardPlan(ctx context.Context, tx *ent.Tx, u *ent.Unit, year int,
+	after map[domain.PostLevel]int) ([]*ent.PostPlan, error) {
+	reserved, err := e.lockBalances(ctx, tx, u, year)
+	if err != nil {
+		return nil, err
+	}
+	old, err := e.currentPlan(ctx, tx, u.ID, year)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPlanAgainstReserved(ctx, tx.Client(), u.ID, approvedOf(old), after, reserved); err != nil {
+		return nil, err
+	}
+	return old, nil
+}
+
 // checkPlanAgainstReserved refuses a plan that lowers a grade below what
 // its occupied posts and reserved normal quota need: the reserved quota
 // must stay within new approved − occupied.
-func checkPlanAgainstReserved(ctx context.Context, c *ent.Client, unitID int, old []*ent.PostPlan,
-	approved []int, reserved map[domain.Grade]int) error {
-	before := approvedOf(old)
-	after := map[domain.PostLevel]int{}
-	for i, n := range approved {
-		after[domain.PostLevel(i+1)] = n
-	}
+func checkPlanAgainstReserved(ctx context.Context, c *ent.Client, unitID int,
+	before, after map[domain.PostLevel]int, reserved map[domain.Grade]int) error {
 	occupied, err := occupiedByLevel(ctx, c, unitID)
 	if err != nil {
 		return err

@@ -259,9 +259,11 @@ func departures(ctx context.Context, c *ent.Client, unitID int, g domain.Grade, 
 }
 
 // checkNamedPeople checks each person an overseas or postdoctoral line
-// names: serving in the unit, carrying the channel's flag, and not named
-// by another declaration of the unit in the year.
+// names: serving in the unit, carrying the channel's flag, named by one
+// line of the declaration only, and not named by another declaration of
+// the unit in the year.
 func checkNamedPeople(ctx context.Context, c *ent.Client, in specialInput, others []*ent.DeclarationLine) error {
+	named := map[int]int{} // person id → the first line that names them
 	for i, l := range in.lines {
 		n := i + 1
 		for _, id := range l.People {
@@ -275,6 +277,10 @@ func checkNamedPeople(ctx context.Context, c *ent.Client, in specialInput, other
 			if err := checkPerson(n, l.Channel, p); err != nil {
 				return err
 			}
+			if first, ok := named[id]; ok && first != n {
+				return invalid("special.person_in_two_lines", P{"line": n, "first": first, "name": p.Name})
+			}
+			named[id] = n
 			for _, o := range others {
 				if slices.Contains(o.People, id) {
 					return conflict("special.person_already_named", P{"line": n, "name": p.Name})
@@ -321,6 +327,10 @@ func (e *Engine) recheckSpecial(ctx context.Context, tx *ent.Tx, d *ent.QuotaDec
 	if err != nil || !store {
 		return err
 	}
+	evidence, err := departureEvidence(ctx, tx.Client(), deps)
+	if err != nil {
+		return err
+	}
 	for _, l := range d.Edges.Lines {
 		if l.Channel != domain.ChannelRetireMore {
 			continue
@@ -329,11 +339,51 @@ func (e *Engine) recheckSpecial(ctx context.Context, tx *ent.Tx, d *ent.QuotaDec
 		if ids == nil {
 			ids = []int{}
 		}
-		if err := tx.DeclarationLine.UpdateOneID(l.ID).SetDepartures(ids).Exec(ctx); err != nil {
+		kept := evidence[l.Grade]
+		if kept == nil {
+			kept = []domain.Departure{}
+		}
+		err := tx.DeclarationLine.UpdateOneID(l.ID).SetDepartures(ids).SetEvidence(kept).Exec(ctx)
+		if err != nil {
 			return storageError("keep departures", "declaration", err)
 		}
 	}
 	return nil
+}
+
+// departureEvidence copies the departures of each grade, deps, as they
+// stand now: the evidence a submission keeps.
+func departureEvidence(ctx context.Context, c *ent.Client, deps map[domain.Grade][]int) (map[domain.Grade][]domain.Departure, error) {
+	var ids []int
+	for _, g := range deps {
+		ids = append(ids, g...)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ps, err := c.Person.Query().Where(person.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, storageError("read departures", "person", err)
+	}
+	byID := make(map[int]*ent.Person, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	out := map[domain.Grade][]domain.Departure{}
+	for g, gids := range deps {
+		for _, id := range gids {
+			p, ok := byID[id]
+			if !ok {
+				continue
+			}
+			dep := domain.Departure{PersonID: p.ID, Name: p.Name, Status: p.Status, StatusDate: p.StatusDate}
+			if p.PostLevel != nil {
+				dep.PostLevel = *p.PostLevel
+			}
+			out[g] = append(out[g], dep)
+		}
+	}
+	return out, nil
 }
 
 // SpecialQuota is a unit's special-channel quota in a year beside its

@@ -316,3 +316,87 @@ func findPerson(t *testing.T, f *enginetest.Fixture, ctx context.Context, where 
 	}
 	return p
 }
+
+// TestRetireMoreEvidenceKept: 吉首市人民医院 submits one retire-more seat at
+// associate senior on its two departures, 谭芳 (level 6, retired
+// 2025-04-01) and 舒亚 (level 7, retired 2025-02-01). 舒亚's record is
+// then set back to serving: the declaration still shows both as they
+// stood at submission. A new draft shows the live list, now 谭芳 alone.
+func TestRetireMoreEvidenceKept(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		e := f.Engine
+		clerk := f.As(t, jishouHospital)
+		d, err := e.CreateDeclaration(clerk, declare(special(domain.ChannelRetireMore, domain.GradeAssociateSenior, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Lines[0].Evidence) != 0 {
+			t.Errorf("draft: got evidence %+v, want none before submission", d.Lines[0].Evidence)
+		}
+		if _, err = e.SubmitDeclaration(clerk, d.ID, engine.Action{}); err != nil {
+			t.Fatal(err)
+		}
+		shuya := findPerson(t, f, clerk, person.UnitID(f.UnitID(t, jishouHospital)), person.Name("舒亚"))
+		if _, err := e.SetPersonStatus(clerk, shuya.ID, domain.PersonServing, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.Declaration(clerk, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := func(s string) *time.Time {
+			v, _ := time.Parse(time.DateOnly, s)
+			return &v
+		}
+		want := map[string]domain.Departure{
+			"谭芳": {Name: "谭芳", PostLevel: 6, Status: domain.PersonRetired, StatusDate: day("2025-04-01")},
+			"舒亚": {PersonID: shuya.ID, Name: "舒亚", PostLevel: 7, Status: domain.PersonRetired, StatusDate: day("2025-02-01")},
+		}
+		ev := got.Lines[0].Evidence
+		if len(ev) != 2 {
+			t.Fatalf("got evidence %+v, want 谭芳 and 舒亚", ev)
+		}
+		for _, dep := range ev {
+			w, ok := want[dep.Name]
+			if !ok || dep.PostLevel != w.PostLevel || dep.Status != w.Status ||
+				dep.StatusDate == nil || !dep.StatusDate.Equal(*w.StatusDate) ||
+				(w.PersonID != 0 && dep.PersonID != w.PersonID) {
+				t.Errorf("got %+v, want %+v", dep, w)
+			}
+		}
+		if got.Person(shuya.ID).Status != domain.PersonServing {
+			t.Errorf("舒亚's record: got %s, want serving", got.Person(shuya.ID).Status)
+		}
+	})
+}
+
+// TestPersonInTwoLines: a postdoctoral researcher of 州人民医院 named on
+// two postdoctoral lines of one declaration (副高 1 and 中级 1) would fill
+// two special seats: refused, naming her and both lines.
+func TestPersonInTwoLines(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		f := enginetest.Xiangxi(t, b)
+		e := f.Engine
+		clerk := f.As(t, stateHospital)
+		doctor := findPerson(t, f, clerk, person.UnitID(f.UnitID(t, stateHospital)),
+			person.StatusEQ(domain.PersonServing), person.Education("11"), person.Degree("2"))
+		if err := e.Client().Person.UpdateOneID(doctor.ID).SetPostdoctoral(true).Exec(clerk); err != nil {
+			t.Fatal(err)
+		}
+		in := declare(special(domain.ChannelPostdoctoral, domain.GradeAssociateSenior, 1, doctor.ID),
+			special(domain.ChannelPostdoctoral, domain.GradeIntermediate, 1, doctor.ID))
+		_, err := e.CreateDeclaration(clerk, in)
+		ee := wantKind(t, err, engine.KindInvalid, "special.person_in_two_lines")
+		if ee.Params["line"] != 2 || ee.Params["first"] != 1 || ee.Params["name"] != doctor.Name {
+			t.Errorf("got params %v, want line 2, first 1 and the person's name", ee.Params)
+		}
+		// Saved with one line, then changed to two, it is refused too.
+		d, err := e.CreateDeclaration(clerk, declare(in.Lines[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = e.UpdateDeclaration(clerk, d.ID, in)
+		wantKind(t, err, engine.KindInvalid, "special.person_in_two_lines")
+	})
+}

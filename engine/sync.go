@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -38,12 +41,18 @@ func (r SyncReport) Totals() domain.SyncTotals {
 	return domain.SyncTotals{Departments: r.Departments, Units: r.Units, People: r.People, Posts: r.Posts}
 }
 
-// Refusal is a source record that failed validation and was not applied.
+// Refusal is a source record that failed validation, or that a rule of
+// this system kept from being applied, and was not applied.
 type Refusal struct {
 	Kind   string `json:"kind"`   // department, unit, person, post
 	Key    string `json:"key"`    // the record's key, masked where personal
 	Field  string `json:"field"`  // the field at fault
 	Reason string `json:"reason"` // why, in English
+	// Code and Params, when set, say why as a catalog message: a rule of
+	// this system refused the record, such as the bureau's lock of the
+	// year's post plans.
+	Code   string `json:"code,omitempty"`
+	Params P      `json:"params,omitempty"`
 }
 
 // SyncInput is what a sync reads from a source.
@@ -103,14 +112,18 @@ type syncer struct {
 }
 
 func (s *syncer) refuse(c *SyncCounts, kind, key, field, reason string) {
+	s.refuseWith(c, Refusal{Kind: kind, Key: key, Field: field, Reason: reason})
+}
+
+func (s *syncer) refuseWith(c *SyncCounts, r Refusal) {
 	c.Refused++
-	if kind == "person" {
-		key = maskKey(key)
+	if r.Kind == "person" {
+		r.Key = maskKey(r.Key)
 	}
-	if utf8.RuneCountInString(key) > 64 {
-		key = string([]rune(key)[:64])
+	if utf8.RuneCountInString(r.Key) > 64 {
+		r.Key = string([]rune(r.Key)[:64])
 	}
-	s.rep.Refusals = append(s.rep.Refusals, Refusal{Kind: kind, Key: key, Field: field, Reason: reason})
+	s.rep.Refusals = append(s.rep.Refusals, r)
 }
 
 // maskKey masks a person's key that has the shape of an ID number, as
@@ -445,7 +458,11 @@ func keepTitle(m *ent.PersonMutation) {
 // updated, levels it no longer gives are removed, and every replaced or
 // removed count is kept in the history with the run. A unit with a
 // refused post row keeps its plan, so that a partial answer never
-// replaces a whole one.
+// replaces a whole one. So does a unit whose plan would change while the
+// bureau has locked the year's plans, or while the change leaves a grade
+// less room than its occupied posts and reserved quota (the check of a
+// plan entered by hand, with its locks): its rows are refused with the
+// reason, and the rest of the sync proceeds.
 func (s *syncer) posts(ctx context.Context, in SyncInput) error {
 	type key struct{ unit, level int }
 	want := map[key]int{}
@@ -474,24 +491,53 @@ func (s *syncer) posts(ctx context.Context, in SyncInput) error {
 		broken[unitID] = true
 	}
 
+	codes := map[int]string{}
 	var units []int
-	for _, id := range s.unitIDs {
+	for code, id := range s.unitIDs {
+		codes[id] = code
 		if !broken[id] {
 			units = append(units, id)
 		}
 	}
-	have := map[key]*ent.PostPlan{}
 	if len(units) == 0 {
 		return nil
 	}
+	slices.Sort(units)
 	existing, err := s.tx.PostPlan.Query().Where(postplan.TenantID(s.tenantID),
 		postplan.Year(s.year), postplan.UnitIDIn(units...)).All(ctx)
 	if err != nil {
 		return internal("read post plans", err)
 	}
-	for _, p := range existing {
-		have[key{p.UnitID, int(p.Level)}] = p
+	after := map[int]map[domain.PostLevel]int{}
+	before := map[int]map[domain.PostLevel]int{}
+	for _, id := range units {
+		after[id], before[id] = map[domain.PostLevel]int{}, map[domain.PostLevel]int{}
 	}
+	for k, n := range want {
+		if m, ok := after[k.unit]; ok {
+			m[domain.PostLevel(k.level)] = n
+		}
+	}
+	for _, p := range existing {
+		before[p.UnitID][p.Level] = p.Approved
+	}
+	var changing []int
+	for _, id := range units {
+		if !maps.Equal(before[id], after[id]) {
+			changing = append(changing, id)
+		}
+	}
+	byID := map[int]*ent.Unit{}
+	if len(changing) > 0 {
+		us, err := s.tx.Unit.Query().Where(unit.IDIn(changing...)).All(ctx)
+		if err != nil {
+			return internal("read units", err)
+		}
+		for _, u := range us {
+			byID[u.ID] = u
+		}
+	}
+
 	var history []*ent.PostPlanHistoryCreate
 	record := func(p *ent.PostPlan, now *int) {
 		h := s.tx.PostPlanHistory.Create().SetTenantID(s.tenantID).SetUnitID(p.UnitID).
@@ -502,38 +548,56 @@ func (s *syncer) posts(ctx context.Context, in SyncInput) error {
 		}
 		history = append(history, h)
 	}
-	for k, n := range want {
-		if broken[k.unit] {
+	for _, id := range units {
+		u, ok := byID[id]
+		if !ok { // unchanged
+			c.Unchanged += len(after[id])
 			continue
 		}
-		old, ok := have[k]
-		switch {
-		case !ok:
-			err := s.tx.PostPlan.Create().SetTenantID(s.tenantID).SetUnitID(k.unit).
-				SetYear(s.year).SetLevel(domain.PostLevel(k.level)).SetApproved(n).Exec(ctx)
-			if err != nil {
-				return internal("create post plan", err)
+		rows, err := s.guardPlan(ctx, u, after[id])
+		if err != nil {
+			var ee *Error
+			if !errors.As(err, &ee) || ee.Kind != KindConflict {
+				return err
 			}
-			c.Created++
-		case old.Approved != n:
-			if err := old.Update().SetApproved(n).Exec(ctx); err != nil {
-				return internal("update post plan", err)
-			}
-			record(old, &n)
-			c.Updated++
-		default:
-			c.Unchanged++
-		}
-	}
-	for k, old := range have {
-		if _, ok := want[k]; ok {
+			s.refusePlan(codes[id], before[id], after[id], ee)
 			continue
 		}
-		if err := s.tx.PostPlan.DeleteOneID(old.ID).Exec(ctx); err != nil {
-			return internal("remove post plan", err)
+		have := map[domain.PostLevel]*ent.PostPlan{}
+		for _, r := range rows {
+			have[r.Level] = r
 		}
-		record(old, nil)
-		c.Removed++
+		for _, l := range sortedLevels(after[id]) {
+			n := after[id][l]
+			old, ok := have[l]
+			switch {
+			case !ok:
+				err := s.tx.PostPlan.Create().SetTenantID(s.tenantID).SetUnitID(id).
+					SetYear(s.year).SetLevel(l).SetApproved(n).Exec(ctx)
+				if err != nil {
+					return internal("create post plan", err)
+				}
+				c.Created++
+			case old.Approved != n:
+				if err := old.Update().SetApproved(n).Exec(ctx); err != nil {
+					return internal("update post plan", err)
+				}
+				record(old, &n)
+				c.Updated++
+			default:
+				c.Unchanged++
+			}
+		}
+		for _, old := range rows {
+			if _, ok := after[id][old.Level]; ok {
+				continue
+			}
+			if err := s.tx.PostPlan.DeleteOneID(old.ID).Exec(ctx); err != nil {
+				return internal("remove post plan", err)
+			}
+			record(old, nil)
+			c.Removed++
+		}
 	}
 	for i := 0; i < len(history); i += bulkSize {
 		end := min(i+bulkSize, len(history))
@@ -542,6 +606,56 @@ func (s *syncer) posts(ctx context.Context, in SyncInput) error {
 		}
 	}
 	return nil
+}
+
+// guardPlan refuses a change of unit u's plan of the sync's year to after
+// while the bureau has locked the year's plans, then checks it as a plan
+// entered by hand is checked, with the same locks. It returns the plan
+// rows as last committed.
+func (s *syncer) guardPlan(ctx context.Context, u *ent.Unit, after map[domain.PostLevel]int) ([]*ent.PostPlan, error) {
+	lock, err := planLock(ctx, s.tx.Client(), u, s.year)
+	if err != nil {
+		return nil, err
+	}
+	if lock != nil {
+		return nil, conflict("sync.posts_locked", P{"year": s.year, "on": string(domain.DayOf(lock.LockedAt))})
+	}
+	return s.e.guardPlan(ctx, s.tx, u, s.year, after)
+}
+
+// refusePlan refuses every post row of a unit's plan that a sync was to
+// change, the levels it has and the levels the source gives, for the
+// reason e.
+func (s *syncer) refusePlan(code string, before, after map[domain.PostLevel]int, e *Error) {
+	levels := map[domain.PostLevel]int{}
+	maps.Copy(levels, before)
+	maps.Copy(levels, after)
+	field := "approved"
+	if e.Code == "sync.posts_locked" {
+		field = "year"
+	}
+	for _, l := range sortedLevels(levels) {
+		s.refuseWith(&s.rep.Posts, Refusal{Kind: "post", Key: fmt.Sprintf("%s/%d/%d", code, s.year, l),
+			Field: field, Reason: refusalReason(e), Code: e.Code, Params: e.Params})
+	}
+}
+
+// refusalReason says in English why a rule refused a sync's record.
+func refusalReason(e *Error) string {
+	p := e.Params
+	switch e.Code {
+	case "sync.posts_locked":
+		return fmt.Sprintf("the bureau locked the post plans of %v on %v; the unit keeps its plan", p["year"], p["on"])
+	case "postplan.below_reserved":
+		return fmt.Sprintf("%v would have %v approved posts for %v occupied and %v reserved; the unit keeps its plan",
+			p["grade"], p["approved"], p["occupied"], p["reserved"])
+	}
+	return e.Code
+}
+
+// sortedLevels returns the levels of m in order.
+func sortedLevels(m map[domain.PostLevel]int) []domain.PostLevel {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // personRecord is a source person validated and converted for storage,

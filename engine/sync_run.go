@@ -402,7 +402,11 @@ func (e *Engine) finishRun(ctx context.Context, tx *ent.Tx, j *syncJob, runID in
 		creates := make([]*ent.SyncRefusalCreate, len(batch))
 		for k, r := range batch {
 			creates[k] = tx.SyncRefusal.Create().SetTenantID(j.tenantID).SetRunID(runID).
-				SetKind(r.Kind).SetKey(r.Key).SetField(r.Field).SetReason(clip(r.Reason, 200))
+				SetKind(r.Kind).SetKey(r.Key).SetField(r.Field).SetReason(clip(r.Reason, 200)).
+				SetCode(r.Code)
+			if r.Params != nil {
+				creates[k].SetParams(r.Params)
+			}
 			if j.unit != nil {
 				creates[k].SetUnitID(j.unit.ID)
 			}
@@ -560,7 +564,8 @@ func (e *Engine) SyncRunDetail(ctx context.Context, id int) (SyncRun, error) {
 		return SyncRun{}, storageError("read sync refusals", "sync_run", err)
 	}
 	for _, x := range refusals {
-		run.Refusals = append(run.Refusals, Refusal{Kind: x.Kind, Key: x.Key, Field: x.Field, Reason: x.Reason})
+		run.Refusals = append(run.Refusals, Refusal{Kind: x.Kind, Key: x.Key, Field: x.Field, Reason: x.Reason,
+			Code: x.Code, Params: x.Params})
 	}
 	return run, nil
 }

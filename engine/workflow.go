@@ -30,6 +30,19 @@ type move struct {
 	to      domain.Status
 	toStage *domain.Role
 	quota   quotaEffect
+	// chain is the approval chain a submission fixes for the item.
+	chain []domain.Role
+}
+
+// itemChain returns the approval chain an action on an item follows: a
+// submission takes the chain of the settings in force; an item already
+// submitted keeps the chain it was submitted under, so that a change of
+// the settings never moves or skips the stages of an item in review.
+func itemChain(stored []domain.Role, set domain.Settings, permission string) []domain.Role {
+	if permission == policies.ActSubmit || len(stored) == 0 {
+		return set.ApprovalChain
+	}
+	return stored
 }
 
 // quotaEffect is what a transition does to the reserved quota.
@@ -162,9 +175,13 @@ func (e *Engine) transition(ctx context.Context, id int, act Action, permission 
 		if act.Version != 0 && act.Version != d.Version {
 			return conflict("declaration.changed", nil)
 		}
-		m, err := plan(d, set.ApprovalChain, a)
+		chain := itemChain(d.Chain, set, permission)
+		m, err := plan(d, chain, a)
 		if err != nil {
 			return err
+		}
+		if m.action == actionSubmit {
+			m.chain = chain
 		}
 		if err := e.applyQuota(ctx, tx, d, m.quota); err != nil {
 			return err
@@ -197,7 +214,7 @@ func (e *Engine) moveTo(ctx context.Context, tx *ent.Tx, d *ent.QuotaDeclaration
 		upd.ClearStage()
 	}
 	if m.action == actionSubmit {
-		upd.SetSubmittedAt(e.now())
+		upd.SetSubmittedAt(e.now()).SetChain(m.chain)
 	}
 	n, err := upd.Save(ctx)
 	if err != nil {

@@ -41,6 +41,8 @@ type DeclarationLine struct {
 	People []int `json:"people,omitempty"`
 	// the departures a retire-more line rests on, as of its submission
 	Departures []int `json:"departures,omitempty"`
+	// the departures of a retire-more line as they stood at its submission
+	Evidence []domain.Departure `json:"evidence,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DeclarationLineQuery when eager-loading is set.
 	Edges        DeclarationLineEdges `json:"edges"`
@@ -98,7 +100,7 @@ func (*DeclarationLine) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case declarationline.FieldPeople, declarationline.FieldDepartures:
+		case declarationline.FieldPeople, declarationline.FieldDepartures, declarationline.FieldEvidence:
 			values[i] = new([]byte)
 		case declarationline.FieldID, declarationline.FieldTenantID, declarationline.FieldUnitID, declarationline.FieldDeclarationID, declarationline.FieldCount:
 			values[i] = new(sql.NullInt64)
@@ -189,6 +191,14 @@ func (_m *DeclarationLine) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field departures: %w", err)
 				}
 			}
+		case declarationline.FieldEvidence:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field evidence", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Evidence); err != nil {
+					return fmt.Errorf("unmarshal field evidence: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -269,6 +279,9 @@ func (_m *DeclarationLine) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("departures=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Departures))
+	builder.WriteString(", ")
+	builder.WriteString("evidence=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Evidence))
 	builder.WriteByte(')')
 	return builder.String()
 }

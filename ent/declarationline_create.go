@@ -101,6 +101,12 @@ func (_c *DeclarationLineCreate) SetDepartures(v []int) *DeclarationLineCreate {
 	return _c
 }
 
+// SetEvidence sets the "evidence" field.
+func (_c *DeclarationLineCreate) SetEvidence(v []domain.Departure) *DeclarationLineCreate {
+	_c.mutation.SetEvidence(v)
+	return _c
+}
+
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *DeclarationLineCreate) SetTenant(v *Tenant) *DeclarationLineCreate {
 	return _c.SetTenantID(v.ID)
@@ -271,6 +277,10 @@ func (_c *DeclarationLineCreate) createSpec() (*DeclarationLine, *sqlgraph.Creat
 	if value, ok := _c.mutation.Departures(); ok {
 		_spec.SetField(declarationline.FieldDepartures, field.TypeJSON, value)
 		_node.Departures = value
+	}
+	if value, ok := _c.mutation.Evidence(); ok {
+		_spec.SetField(declarationline.FieldEvidence, field.TypeJSON, value)
+		_node.Evidence = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -483,6 +493,24 @@ func (u *DeclarationLineUpsert) ClearDepartures() *DeclarationLineUpsert {
 	return u
 }
 
+// SetEvidence sets the "evidence" field.
+func (u *DeclarationLineUpsert) SetEvidence(v []domain.Departure) *DeclarationLineUpsert {
+	u.Set(declarationline.FieldEvidence, v)
+	return u
+}
+
+// UpdateEvidence sets the "evidence" field to the value that was provided on create.
+func (u *DeclarationLineUpsert) UpdateEvidence() *DeclarationLineUpsert {
+	u.SetExcluded(declarationline.FieldEvidence)
+	return u
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (u *DeclarationLineUpsert) ClearEvidence() *DeclarationLineUpsert {
+	u.SetNull(declarationline.FieldEvidence)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -657,6 +685,27 @@ func (u *DeclarationLineUpsertOne) UpdateDepartures() *DeclarationLineUpsertOne 
 func (u *DeclarationLineUpsertOne) ClearDepartures() *DeclarationLineUpsertOne {
 	return u.Update(func(s *DeclarationLineUpsert) {
 		s.ClearDepartures()
+	})
+}
+
+// SetEvidence sets the "evidence" field.
+func (u *DeclarationLineUpsertOne) SetEvidence(v []domain.Departure) *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.SetEvidence(v)
+	})
+}
+
+// UpdateEvidence sets the "evidence" field to the value that was provided on create.
+func (u *DeclarationLineUpsertOne) UpdateEvidence() *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.UpdateEvidence()
+	})
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (u *DeclarationLineUpsertOne) ClearEvidence() *DeclarationLineUpsertOne {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.ClearEvidence()
 	})
 }
 
@@ -1000,6 +1049,27 @@ func (u *DeclarationLineUpsertBulk) UpdateDepartures() *DeclarationLineUpsertBul
 func (u *DeclarationLineUpsertBulk) ClearDepartures() *DeclarationLineUpsertBulk {
 	return u.Update(func(s *DeclarationLineUpsert) {
 		s.ClearDepartures()
+	})
+}
+
+// SetEvidence sets the "evidence" field.
+func (u *DeclarationLineUpsertBulk) SetEvidence(v []domain.Departure) *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.SetEvidence(v)
+	})
+}
+
+// UpdateEvidence sets the "evidence" field to the value that was provided on create.
+func (u *DeclarationLineUpsertBulk) UpdateEvidence() *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.UpdateEvidence()
+	})
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (u *DeclarationLineUpsertBulk) ClearEvidence() *DeclarationLineUpsertBulk {
+	return u.Update(func(s *DeclarationLineUpsert) {
+		s.ClearEvidence()
 	})
 }
 

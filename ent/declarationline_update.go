@@ -149,6 +149,24 @@ func (_u *DeclarationLineUpdate) ClearDepartures() *DeclarationLineUpdate {
 	return _u
 }
 
+// SetEvidence sets the "evidence" field.
+func (_u *DeclarationLineUpdate) SetEvidence(v []domain.Departure) *DeclarationLineUpdate {
+	_u.mutation.SetEvidence(v)
+	return _u
+}
+
+// AppendEvidence appends value to the "evidence" field.
+func (_u *DeclarationLineUpdate) AppendEvidence(v []domain.Departure) *DeclarationLineUpdate {
+	_u.mutation.AppendEvidence(v)
+	return _u
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (_u *DeclarationLineUpdate) ClearEvidence() *DeclarationLineUpdate {
+	_u.mutation.ClearEvidence()
+	return _u
+}
+
 // Mutation returns the DeclarationLineMutation object of the builder.
 func (_u *DeclarationLineUpdate) Mutation() *DeclarationLineMutation {
 	return _u.mutation
@@ -280,6 +298,17 @@ func (_u *DeclarationLineUpdate) sqlSave(ctx context.Context) (_node int, err er
 	}
 	if _u.mutation.DeparturesCleared() {
 		_spec.ClearField(declarationline.FieldDepartures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Evidence(); ok {
+		_spec.SetField(declarationline.FieldEvidence, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEvidence(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, declarationline.FieldEvidence, value)
+		})
+	}
+	if _u.mutation.EvidenceCleared() {
+		_spec.ClearField(declarationline.FieldEvidence, field.TypeJSON)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -419,6 +448,24 @@ func (_u *DeclarationLineUpdateOne) AppendDepartures(v []int) *DeclarationLineUp
 // ClearDepartures clears the value of the "departures" field.
 func (_u *DeclarationLineUpdateOne) ClearDepartures() *DeclarationLineUpdateOne {
 	_u.mutation.ClearDepartures()
+	return _u
+}
+
+// SetEvidence sets the "evidence" field.
+func (_u *DeclarationLineUpdateOne) SetEvidence(v []domain.Departure) *DeclarationLineUpdateOne {
+	_u.mutation.SetEvidence(v)
+	return _u
+}
+
+// AppendEvidence appends value to the "evidence" field.
+func (_u *DeclarationLineUpdateOne) AppendEvidence(v []domain.Departure) *DeclarationLineUpdateOne {
+	_u.mutation.AppendEvidence(v)
+	return _u
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (_u *DeclarationLineUpdateOne) ClearEvidence() *DeclarationLineUpdateOne {
+	_u.mutation.ClearEvidence()
 	return _u
 }
 
@@ -583,6 +630,17 @@ func (_u *DeclarationLineUpdateOne) sqlSave(ctx context.Context) (_node *Declara
 	}
 	if _u.mutation.DeparturesCleared() {
 		_spec.ClearField(declarationline.FieldDepartures, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Evidence(); ok {
+		_spec.SetField(declarationline.FieldEvidence, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedEvidence(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, declarationline.FieldEvidence, value)
+		})
+	}
+	if _u.mutation.EvidenceCleared() {
+		_spec.ClearField(declarationline.FieldEvidence, field.TypeJSON)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &DeclarationLine{config: _u.config}

@@ -126,6 +126,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			declarationline.FieldReason:        {Type: field.TypeString, Column: declarationline.FieldReason},
 			declarationline.FieldPeople:        {Type: field.TypeJSON, Column: declarationline.FieldPeople},
 			declarationline.FieldDepartures:    {Type: field.TypeJSON, Column: declarationline.FieldDepartures},
+			declarationline.FieldEvidence:      {Type: field.TypeJSON, Column: declarationline.FieldEvidence},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
@@ -297,6 +298,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			quotadeclaration.FieldVersion:     {Type: field.TypeInt, Column: quotadeclaration.FieldVersion},
 			quotadeclaration.FieldCreatedBy:   {Type: field.TypeInt, Column: quotadeclaration.FieldCreatedBy},
 			quotadeclaration.FieldSubmittedAt: {Type: field.TypeTime, Column: quotadeclaration.FieldSubmittedAt},
+			quotadeclaration.FieldChain:       {Type: field.TypeJSON, Column: quotadeclaration.FieldChain},
 		},
 	}
 	graph.Nodes[11] = &sqlgraph.Node{
@@ -395,6 +397,8 @@ var schemaGraph = func() *sqlgraph.Schema {
 			syncrefusal.FieldKey:      {Type: field.TypeString, Column: syncrefusal.FieldKey},
 			syncrefusal.FieldField:    {Type: field.TypeString, Column: syncrefusal.FieldField},
 			syncrefusal.FieldReason:   {Type: field.TypeString, Column: syncrefusal.FieldReason},
+			syncrefusal.FieldCode:     {Type: field.TypeString, Column: syncrefusal.FieldCode},
+			syncrefusal.FieldParams:   {Type: field.TypeJSON, Column: syncrefusal.FieldParams},
 		},
 	}
 	graph.Nodes[16] = &sqlgraph.Node{
@@ -486,6 +490,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			titleapplication.FieldPostdoctoral:   {Type: field.TypeBool, Column: titleapplication.FieldPostdoctoral},
 			titleapplication.FieldCreatedBy:      {Type: field.TypeInt, Column: titleapplication.FieldCreatedBy},
 			titleapplication.FieldSubmittedAt:    {Type: field.TypeTime, Column: titleapplication.FieldSubmittedAt},
+			titleapplication.FieldChain:          {Type: field.TypeJSON, Column: titleapplication.FieldChain},
 		},
 	}
 	graph.Nodes[19] = &sqlgraph.Node{
@@ -1607,6 +1612,11 @@ func (f *DeclarationLineFilter) WhereDepartures(p entql.BytesP) {
 	f.Where(p.Field(declarationline.FieldDepartures))
 }
 
+// WhereEvidence applies the entql json.RawMessage predicate on the evidence field.
+func (f *DeclarationLineFilter) WhereEvidence(p entql.BytesP) {
+	f.Where(p.Field(declarationline.FieldEvidence))
+}
+
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
 func (f *DeclarationLineFilter) WhereHasTenant() {
 	f.Where(entql.HasEdge("tenant"))
@@ -2483,6 +2493,11 @@ func (f *QuotaDeclarationFilter) WhereSubmittedAt(p entql.TimeP) {
 	f.Where(p.Field(quotadeclaration.FieldSubmittedAt))
 }
 
+// WhereChain applies the entql json.RawMessage predicate on the chain field.
+func (f *QuotaDeclarationFilter) WhereChain(p entql.BytesP) {
+	f.Where(p.Field(quotadeclaration.FieldChain))
+}
+
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
 func (f *QuotaDeclarationFilter) WhereHasTenant() {
 	f.Where(entql.HasEdge("tenant"))
@@ -2988,6 +3003,16 @@ func (f *SyncRefusalFilter) WhereReason(p entql.StringP) {
 	f.Where(p.Field(syncrefusal.FieldReason))
 }
 
+// WhereCode applies the entql string predicate on the code field.
+func (f *SyncRefusalFilter) WhereCode(p entql.StringP) {
+	f.Where(p.Field(syncrefusal.FieldCode))
+}
+
+// WhereParams applies the entql json.RawMessage predicate on the params field.
+func (f *SyncRefusalFilter) WhereParams(p entql.BytesP) {
+	f.Where(p.Field(syncrefusal.FieldParams))
+}
+
 // WhereHasTenant applies a predicate to check if query has an edge tenant.
 func (f *SyncRefusalFilter) WhereHasTenant() {
 	f.Where(entql.HasEdge("tenant"))
@@ -3436,6 +3461,11 @@ func (f *TitleApplicationFilter) WhereCreatedBy(p entql.IntP) {
 // WhereSubmittedAt applies the entql time.Time predicate on the submitted_at field.
 func (f *TitleApplicationFilter) WhereSubmittedAt(p entql.TimeP) {
 	f.Where(p.Field(titleapplication.FieldSubmittedAt))
+}
+
+// WhereChain applies the entql json.RawMessage predicate on the chain field.
+func (f *TitleApplicationFilter) WhereChain(p entql.BytesP) {
+	f.Where(p.Field(titleapplication.FieldChain))
 }
 
 // WhereHasTenant applies a predicate to check if query has an edge tenant.

@@ -3089,6 +3089,8 @@ type DeclarationLineMutation struct {
 	appendpeople       []int
 	departures         *[]int
 	appenddepartures   []int
+	evidence           *[]domain.Departure
+	appendevidence     []domain.Departure
 	clearedFields      map[string]struct{}
 	tenant             *int
 	clearedtenant      bool
@@ -3650,6 +3652,71 @@ func (m *DeclarationLineMutation) ResetDepartures() {
 	delete(m.clearedFields, declarationline.FieldDepartures)
 }
 
+// SetEvidence sets the "evidence" field.
+func (m *DeclarationLineMutation) SetEvidence(d []domain.Departure) {
+	m.evidence = &d
+	m.appendevidence = nil
+}
+
+// Evidence returns the value of the "evidence" field in the mutation.
+func (m *DeclarationLineMutation) Evidence() (r []domain.Departure, exists bool) {
+	v := m.evidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvidence returns the old "evidence" field's value of the DeclarationLine entity.
+// If the DeclarationLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DeclarationLineMutation) OldEvidence(ctx context.Context) (v []domain.Departure, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvidence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvidence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvidence: %w", err)
+	}
+	return oldValue.Evidence, nil
+}
+
+// AppendEvidence adds d to the "evidence" field.
+func (m *DeclarationLineMutation) AppendEvidence(d []domain.Departure) {
+	m.appendevidence = append(m.appendevidence, d...)
+}
+
+// AppendedEvidence returns the list of values that were appended to the "evidence" field in this mutation.
+func (m *DeclarationLineMutation) AppendedEvidence() ([]domain.Departure, bool) {
+	if len(m.appendevidence) == 0 {
+		return nil, false
+	}
+	return m.appendevidence, true
+}
+
+// ClearEvidence clears the value of the "evidence" field.
+func (m *DeclarationLineMutation) ClearEvidence() {
+	m.evidence = nil
+	m.appendevidence = nil
+	m.clearedFields[declarationline.FieldEvidence] = struct{}{}
+}
+
+// EvidenceCleared returns if the "evidence" field was cleared in this mutation.
+func (m *DeclarationLineMutation) EvidenceCleared() bool {
+	_, ok := m.clearedFields[declarationline.FieldEvidence]
+	return ok
+}
+
+// ResetEvidence resets all changes to the "evidence" field.
+func (m *DeclarationLineMutation) ResetEvidence() {
+	m.evidence = nil
+	m.appendevidence = nil
+	delete(m.clearedFields, declarationline.FieldEvidence)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *DeclarationLineMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -3765,7 +3832,7 @@ func (m *DeclarationLineMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DeclarationLineMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.tenant != nil {
 		fields = append(fields, declarationline.FieldTenantID)
 	}
@@ -3796,6 +3863,9 @@ func (m *DeclarationLineMutation) Fields() []string {
 	if m.departures != nil {
 		fields = append(fields, declarationline.FieldDepartures)
 	}
+	if m.evidence != nil {
+		fields = append(fields, declarationline.FieldEvidence)
+	}
 	return fields
 }
 
@@ -3824,6 +3894,8 @@ func (m *DeclarationLineMutation) Field(name string) (ent.Value, bool) {
 		return m.People()
 	case declarationline.FieldDepartures:
 		return m.Departures()
+	case declarationline.FieldEvidence:
+		return m.Evidence()
 	}
 	return nil, false
 }
@@ -3853,6 +3925,8 @@ func (m *DeclarationLineMutation) OldField(ctx context.Context, name string) (en
 		return m.OldPeople(ctx)
 	case declarationline.FieldDepartures:
 		return m.OldDepartures(ctx)
+	case declarationline.FieldEvidence:
+		return m.OldEvidence(ctx)
 	}
 	return nil, fmt.Errorf("unknown DeclarationLine field %s", name)
 }
@@ -3932,6 +4006,13 @@ func (m *DeclarationLineMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetDepartures(v)
 		return nil
+	case declarationline.FieldEvidence:
+		v, ok := value.([]domain.Departure)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvidence(v)
+		return nil
 	}
 	return fmt.Errorf("unknown DeclarationLine field %s", name)
 }
@@ -3986,6 +4067,9 @@ func (m *DeclarationLineMutation) ClearedFields() []string {
 	if m.FieldCleared(declarationline.FieldDepartures) {
 		fields = append(fields, declarationline.FieldDepartures)
 	}
+	if m.FieldCleared(declarationline.FieldEvidence) {
+		fields = append(fields, declarationline.FieldEvidence)
+	}
 	return fields
 }
 
@@ -4008,6 +4092,9 @@ func (m *DeclarationLineMutation) ClearField(name string) error {
 		return nil
 	case declarationline.FieldDepartures:
 		m.ClearDepartures()
+		return nil
+	case declarationline.FieldEvidence:
+		m.ClearEvidence()
 		return nil
 	}
 	return fmt.Errorf("unknown DeclarationLine nullable field %s", name)
@@ -4046,6 +4133,9 @@ func (m *DeclarationLineMutation) ResetField(name string) error {
 		return nil
 	case declarationline.FieldDepartures:
 		m.ResetDepartures()
+		return nil
+	case declarationline.FieldEvidence:
+		m.ResetEvidence()
 		return nil
 	}
 	return fmt.Errorf("unknown DeclarationLine field %s", name)
@@ -11135,6 +11225,8 @@ type QuotaDeclarationMutation struct {
 	created_by    *int
 	addcreated_by *int
 	submitted_at  *time.Time
+	chain         *[]domain.Role
+	appendchain   []domain.Role
 	clearedFields map[string]struct{}
 	tenant        *int
 	clearedtenant bool
@@ -11695,6 +11787,71 @@ func (m *QuotaDeclarationMutation) ResetSubmittedAt() {
 	delete(m.clearedFields, quotadeclaration.FieldSubmittedAt)
 }
 
+// SetChain sets the "chain" field.
+func (m *QuotaDeclarationMutation) SetChain(d []domain.Role) {
+	m.chain = &d
+	m.appendchain = nil
+}
+
+// Chain returns the value of the "chain" field in the mutation.
+func (m *QuotaDeclarationMutation) Chain() (r []domain.Role, exists bool) {
+	v := m.chain
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChain returns the old "chain" field's value of the QuotaDeclaration entity.
+// If the QuotaDeclaration object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *QuotaDeclarationMutation) OldChain(ctx context.Context) (v []domain.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChain is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChain requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChain: %w", err)
+	}
+	return oldValue.Chain, nil
+}
+
+// AppendChain adds d to the "chain" field.
+func (m *QuotaDeclarationMutation) AppendChain(d []domain.Role) {
+	m.appendchain = append(m.appendchain, d...)
+}
+
+// AppendedChain returns the list of values that were appended to the "chain" field in this mutation.
+func (m *QuotaDeclarationMutation) AppendedChain() ([]domain.Role, bool) {
+	if len(m.appendchain) == 0 {
+		return nil, false
+	}
+	return m.appendchain, true
+}
+
+// ClearChain clears the value of the "chain" field.
+func (m *QuotaDeclarationMutation) ClearChain() {
+	m.chain = nil
+	m.appendchain = nil
+	m.clearedFields[quotadeclaration.FieldChain] = struct{}{}
+}
+
+// ChainCleared returns if the "chain" field was cleared in this mutation.
+func (m *QuotaDeclarationMutation) ChainCleared() bool {
+	_, ok := m.clearedFields[quotadeclaration.FieldChain]
+	return ok
+}
+
+// ResetChain resets all changes to the "chain" field.
+func (m *QuotaDeclarationMutation) ResetChain() {
+	m.chain = nil
+	m.appendchain = nil
+	delete(m.clearedFields, quotadeclaration.FieldChain)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *QuotaDeclarationMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -11891,7 +12048,7 @@ func (m *QuotaDeclarationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *QuotaDeclarationMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 11)
 	if m.tenant != nil {
 		fields = append(fields, quotadeclaration.FieldTenantID)
 	}
@@ -11922,6 +12079,9 @@ func (m *QuotaDeclarationMutation) Fields() []string {
 	if m.submitted_at != nil {
 		fields = append(fields, quotadeclaration.FieldSubmittedAt)
 	}
+	if m.chain != nil {
+		fields = append(fields, quotadeclaration.FieldChain)
+	}
 	return fields
 }
 
@@ -11950,6 +12110,8 @@ func (m *QuotaDeclarationMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedBy()
 	case quotadeclaration.FieldSubmittedAt:
 		return m.SubmittedAt()
+	case quotadeclaration.FieldChain:
+		return m.Chain()
 	}
 	return nil, false
 }
@@ -11979,6 +12141,8 @@ func (m *QuotaDeclarationMutation) OldField(ctx context.Context, name string) (e
 		return m.OldCreatedBy(ctx)
 	case quotadeclaration.FieldSubmittedAt:
 		return m.OldSubmittedAt(ctx)
+	case quotadeclaration.FieldChain:
+		return m.OldChain(ctx)
 	}
 	return nil, fmt.Errorf("unknown QuotaDeclaration field %s", name)
 }
@@ -12058,6 +12222,13 @@ func (m *QuotaDeclarationMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetSubmittedAt(v)
 		return nil
+	case quotadeclaration.FieldChain:
+		v, ok := value.([]domain.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChain(v)
+		return nil
 	}
 	return fmt.Errorf("unknown QuotaDeclaration field %s", name)
 }
@@ -12133,6 +12304,9 @@ func (m *QuotaDeclarationMutation) ClearedFields() []string {
 	if m.FieldCleared(quotadeclaration.FieldSubmittedAt) {
 		fields = append(fields, quotadeclaration.FieldSubmittedAt)
 	}
+	if m.FieldCleared(quotadeclaration.FieldChain) {
+		fields = append(fields, quotadeclaration.FieldChain)
+	}
 	return fields
 }
 
@@ -12152,6 +12326,9 @@ func (m *QuotaDeclarationMutation) ClearField(name string) error {
 		return nil
 	case quotadeclaration.FieldSubmittedAt:
 		m.ClearSubmittedAt()
+		return nil
+	case quotadeclaration.FieldChain:
+		m.ClearChain()
 		return nil
 	}
 	return fmt.Errorf("unknown QuotaDeclaration nullable field %s", name)
@@ -12190,6 +12367,9 @@ func (m *QuotaDeclarationMutation) ResetField(name string) error {
 		return nil
 	case quotadeclaration.FieldSubmittedAt:
 		m.ResetSubmittedAt()
+		return nil
+	case quotadeclaration.FieldChain:
+		m.ResetChain()
 		return nil
 	}
 	return fmt.Errorf("unknown QuotaDeclaration field %s", name)
@@ -15330,6 +15510,8 @@ type SyncRefusalMutation struct {
 	key           *string
 	field         *string
 	reason        *string
+	code          *string
+	params        *map[string]interface{}
 	clearedFields map[string]struct{}
 	tenant        *int
 	clearedtenant bool
@@ -15724,6 +15906,104 @@ func (m *SyncRefusalMutation) ResetReason() {
 	m.reason = nil
 }
 
+// SetCode sets the "code" field.
+func (m *SyncRefusalMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *SyncRefusalMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ClearCode clears the value of the "code" field.
+func (m *SyncRefusalMutation) ClearCode() {
+	m.code = nil
+	m.clearedFields[syncrefusal.FieldCode] = struct{}{}
+}
+
+// CodeCleared returns if the "code" field was cleared in this mutation.
+func (m *SyncRefusalMutation) CodeCleared() bool {
+	_, ok := m.clearedFields[syncrefusal.FieldCode]
+	return ok
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *SyncRefusalMutation) ResetCode() {
+	m.code = nil
+	delete(m.clearedFields, syncrefusal.FieldCode)
+}
+
+// SetParams sets the "params" field.
+func (m *SyncRefusalMutation) SetParams(value map[string]interface{}) {
+	m.params = &value
+}
+
+// Params returns the value of the "params" field in the mutation.
+func (m *SyncRefusalMutation) Params() (r map[string]interface{}, exists bool) {
+	v := m.params
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldParams returns the old "params" field's value of the SyncRefusal entity.
+// If the SyncRefusal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SyncRefusalMutation) OldParams(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldParams is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldParams requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldParams: %w", err)
+	}
+	return oldValue.Params, nil
+}
+
+// ClearParams clears the value of the "params" field.
+func (m *SyncRefusalMutation) ClearParams() {
+	m.params = nil
+	m.clearedFields[syncrefusal.FieldParams] = struct{}{}
+}
+
+// ParamsCleared returns if the "params" field was cleared in this mutation.
+func (m *SyncRefusalMutation) ParamsCleared() bool {
+	_, ok := m.clearedFields[syncrefusal.FieldParams]
+	return ok
+}
+
+// ResetParams resets all changes to the "params" field.
+func (m *SyncRefusalMutation) ResetParams() {
+	m.params = nil
+	delete(m.clearedFields, syncrefusal.FieldParams)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *SyncRefusalMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -15812,7 +16092,7 @@ func (m *SyncRefusalMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SyncRefusalMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 9)
 	if m.tenant != nil {
 		fields = append(fields, syncrefusal.FieldTenantID)
 	}
@@ -15833,6 +16113,12 @@ func (m *SyncRefusalMutation) Fields() []string {
 	}
 	if m.reason != nil {
 		fields = append(fields, syncrefusal.FieldReason)
+	}
+	if m.code != nil {
+		fields = append(fields, syncrefusal.FieldCode)
+	}
+	if m.params != nil {
+		fields = append(fields, syncrefusal.FieldParams)
 	}
 	return fields
 }
@@ -15856,6 +16142,10 @@ func (m *SyncRefusalMutation) Field(name string) (ent.Value, bool) {
 		return m.GetField()
 	case syncrefusal.FieldReason:
 		return m.Reason()
+	case syncrefusal.FieldCode:
+		return m.Code()
+	case syncrefusal.FieldParams:
+		return m.Params()
 	}
 	return nil, false
 }
@@ -15879,6 +16169,10 @@ func (m *SyncRefusalMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.GetOldField(ctx)
 	case syncrefusal.FieldReason:
 		return m.OldReason(ctx)
+	case syncrefusal.FieldCode:
+		return m.OldCode(ctx)
+	case syncrefusal.FieldParams:
+		return m.OldParams(ctx)
 	}
 	return nil, fmt.Errorf("unknown SyncRefusal field %s", name)
 }
@@ -15937,6 +16231,20 @@ func (m *SyncRefusalMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReason(v)
 		return nil
+	case syncrefusal.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case syncrefusal.FieldParams:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetParams(v)
+		return nil
 	}
 	return fmt.Errorf("unknown SyncRefusal field %s", name)
 }
@@ -15985,6 +16293,12 @@ func (m *SyncRefusalMutation) ClearedFields() []string {
 	if m.FieldCleared(syncrefusal.FieldUnitID) {
 		fields = append(fields, syncrefusal.FieldUnitID)
 	}
+	if m.FieldCleared(syncrefusal.FieldCode) {
+		fields = append(fields, syncrefusal.FieldCode)
+	}
+	if m.FieldCleared(syncrefusal.FieldParams) {
+		fields = append(fields, syncrefusal.FieldParams)
+	}
 	return fields
 }
 
@@ -16001,6 +16315,12 @@ func (m *SyncRefusalMutation) ClearField(name string) error {
 	switch name {
 	case syncrefusal.FieldUnitID:
 		m.ClearUnitID()
+		return nil
+	case syncrefusal.FieldCode:
+		m.ClearCode()
+		return nil
+	case syncrefusal.FieldParams:
+		m.ClearParams()
 		return nil
 	}
 	return fmt.Errorf("unknown SyncRefusal nullable field %s", name)
@@ -16030,6 +16350,12 @@ func (m *SyncRefusalMutation) ResetField(name string) error {
 		return nil
 	case syncrefusal.FieldReason:
 		m.ResetReason()
+		return nil
+	case syncrefusal.FieldCode:
+		m.ResetCode()
+		return nil
+	case syncrefusal.FieldParams:
+		m.ResetParams()
 		return nil
 	}
 	return fmt.Errorf("unknown SyncRefusal field %s", name)
@@ -18293,6 +18619,8 @@ type TitleApplicationMutation struct {
 	created_by         *int
 	addcreated_by      *int
 	submitted_at       *time.Time
+	chain              *[]domain.Role
+	appendchain        []domain.Role
 	clearedFields      map[string]struct{}
 	tenant             *int
 	clearedtenant      bool
@@ -19788,6 +20116,71 @@ func (m *TitleApplicationMutation) ResetSubmittedAt() {
 	delete(m.clearedFields, titleapplication.FieldSubmittedAt)
 }
 
+// SetChain sets the "chain" field.
+func (m *TitleApplicationMutation) SetChain(d []domain.Role) {
+	m.chain = &d
+	m.appendchain = nil
+}
+
+// Chain returns the value of the "chain" field in the mutation.
+func (m *TitleApplicationMutation) Chain() (r []domain.Role, exists bool) {
+	v := m.chain
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChain returns the old "chain" field's value of the TitleApplication entity.
+// If the TitleApplication object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TitleApplicationMutation) OldChain(ctx context.Context) (v []domain.Role, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChain is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChain requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChain: %w", err)
+	}
+	return oldValue.Chain, nil
+}
+
+// AppendChain adds d to the "chain" field.
+func (m *TitleApplicationMutation) AppendChain(d []domain.Role) {
+	m.appendchain = append(m.appendchain, d...)
+}
+
+// AppendedChain returns the list of values that were appended to the "chain" field in this mutation.
+func (m *TitleApplicationMutation) AppendedChain() ([]domain.Role, bool) {
+	if len(m.appendchain) == 0 {
+		return nil, false
+	}
+	return m.appendchain, true
+}
+
+// ClearChain clears the value of the "chain" field.
+func (m *TitleApplicationMutation) ClearChain() {
+	m.chain = nil
+	m.appendchain = nil
+	m.clearedFields[titleapplication.FieldChain] = struct{}{}
+}
+
+// ChainCleared returns if the "chain" field was cleared in this mutation.
+func (m *TitleApplicationMutation) ChainCleared() bool {
+	_, ok := m.clearedFields[titleapplication.FieldChain]
+	return ok
+}
+
+// ResetChain resets all changes to the "chain" field.
+func (m *TitleApplicationMutation) ResetChain() {
+	m.chain = nil
+	m.appendchain = nil
+	delete(m.clearedFields, titleapplication.FieldChain)
+}
+
 // ClearTenant clears the "tenant" edge to the Tenant entity.
 func (m *TitleApplicationMutation) ClearTenant() {
 	m.clearedtenant = true
@@ -19957,7 +20350,7 @@ func (m *TitleApplicationMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *TitleApplicationMutation) Fields() []string {
-	fields := make([]string, 0, 31)
+	fields := make([]string, 0, 32)
 	if m.tenant != nil {
 		fields = append(fields, titleapplication.FieldTenantID)
 	}
@@ -20051,6 +20444,9 @@ func (m *TitleApplicationMutation) Fields() []string {
 	if m.submitted_at != nil {
 		fields = append(fields, titleapplication.FieldSubmittedAt)
 	}
+	if m.chain != nil {
+		fields = append(fields, titleapplication.FieldChain)
+	}
 	return fields
 }
 
@@ -20121,6 +20517,8 @@ func (m *TitleApplicationMutation) Field(name string) (ent.Value, bool) {
 		return m.CreatedBy()
 	case titleapplication.FieldSubmittedAt:
 		return m.SubmittedAt()
+	case titleapplication.FieldChain:
+		return m.Chain()
 	}
 	return nil, false
 }
@@ -20192,6 +20590,8 @@ func (m *TitleApplicationMutation) OldField(ctx context.Context, name string) (e
 		return m.OldCreatedBy(ctx)
 	case titleapplication.FieldSubmittedAt:
 		return m.OldSubmittedAt(ctx)
+	case titleapplication.FieldChain:
+		return m.OldChain(ctx)
 	}
 	return nil, fmt.Errorf("unknown TitleApplication field %s", name)
 }
@@ -20418,6 +20818,13 @@ func (m *TitleApplicationMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetSubmittedAt(v)
 		return nil
+	case titleapplication.FieldChain:
+		v, ok := value.([]domain.Role)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChain(v)
+		return nil
 	}
 	return fmt.Errorf("unknown TitleApplication field %s", name)
 }
@@ -20538,6 +20945,9 @@ func (m *TitleApplicationMutation) ClearedFields() []string {
 	if m.FieldCleared(titleapplication.FieldSubmittedAt) {
 		fields = append(fields, titleapplication.FieldSubmittedAt)
 	}
+	if m.FieldCleared(titleapplication.FieldChain) {
+		fields = append(fields, titleapplication.FieldChain)
+	}
 	return fields
 }
 
@@ -20590,6 +21000,9 @@ func (m *TitleApplicationMutation) ClearField(name string) error {
 		return nil
 	case titleapplication.FieldSubmittedAt:
 		m.ClearSubmittedAt()
+		return nil
+	case titleapplication.FieldChain:
+		m.ClearChain()
 		return nil
 	}
 	return fmt.Errorf("unknown TitleApplication nullable field %s", name)
@@ -20691,6 +21104,9 @@ func (m *TitleApplicationMutation) ResetField(name string) error {
 		return nil
 	case titleapplication.FieldSubmittedAt:
 		m.ResetSubmittedAt()
+		return nil
+	case titleapplication.FieldChain:
+		m.ResetChain()
 		return nil
 	}
 	return fmt.Errorf("unknown TitleApplication field %s", name)

@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -40,6 +41,8 @@ type QuotaDeclaration struct {
 	CreatedBy int `json:"created_by,omitempty"`
 	// SubmittedAt holds the value of the "submitted_at" field.
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	// the approval chain in force when it was last submitted; it keeps it until it leaves review
+	Chain []domain.Role `json:"chain,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the QuotaDeclarationQuery when eager-loading is set.
 	Edges        QuotaDeclarationEdges `json:"edges"`
@@ -106,6 +109,8 @@ func (*QuotaDeclaration) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case quotadeclaration.FieldChain:
+			values[i] = new([]byte)
 		case quotadeclaration.FieldID, quotadeclaration.FieldTenantID, quotadeclaration.FieldUnitID, quotadeclaration.FieldYear, quotadeclaration.FieldVersion, quotadeclaration.FieldCreatedBy:
 			values[i] = new(sql.NullInt64)
 		case quotadeclaration.FieldStatus, quotadeclaration.FieldStage:
@@ -194,6 +199,14 @@ func (_m *QuotaDeclaration) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.SubmittedAt = new(time.Time)
 				*_m.SubmittedAt = value.Time
+			}
+		case quotadeclaration.FieldChain:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field chain", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Chain); err != nil {
+					return fmt.Errorf("unmarshal field chain: %w", err)
+				}
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -284,6 +297,9 @@ func (_m *QuotaDeclaration) String() string {
 		builder.WriteString("submitted_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("chain=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Chain))
 	builder.WriteByte(')')
 	return builder.String()
 }

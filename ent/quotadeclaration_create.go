@@ -135,6 +135,12 @@ func (_c *QuotaDeclarationCreate) SetNillableSubmittedAt(v *time.Time) *QuotaDec
 	return _c
 }
 
+// SetChain sets the "chain" field.
+func (_c *QuotaDeclarationCreate) SetChain(v []domain.Role) *QuotaDeclarationCreate {
+	_c.mutation.SetChain(v)
+	return _c
+}
+
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *QuotaDeclarationCreate) SetTenant(v *Tenant) *QuotaDeclarationCreate {
 	return _c.SetTenantID(v.ID)
@@ -337,6 +343,10 @@ func (_c *QuotaDeclarationCreate) createSpec() (*QuotaDeclaration, *sqlgraph.Cre
 	if value, ok := _c.mutation.SubmittedAt(); ok {
 		_spec.SetField(quotadeclaration.FieldSubmittedAt, field.TypeTime, value)
 		_node.SubmittedAt = &value
+	}
+	if value, ok := _c.mutation.Chain(); ok {
+		_spec.SetField(quotadeclaration.FieldChain, field.TypeJSON, value)
+		_node.Chain = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -570,6 +580,24 @@ func (u *QuotaDeclarationUpsert) ClearSubmittedAt() *QuotaDeclarationUpsert {
 	return u
 }
 
+// SetChain sets the "chain" field.
+func (u *QuotaDeclarationUpsert) SetChain(v []domain.Role) *QuotaDeclarationUpsert {
+	u.Set(quotadeclaration.FieldChain, v)
+	return u
+}
+
+// UpdateChain sets the "chain" field to the value that was provided on create.
+func (u *QuotaDeclarationUpsert) UpdateChain() *QuotaDeclarationUpsert {
+	u.SetExcluded(quotadeclaration.FieldChain)
+	return u
+}
+
+// ClearChain clears the value of the "chain" field.
+func (u *QuotaDeclarationUpsert) ClearChain() *QuotaDeclarationUpsert {
+	u.SetNull(quotadeclaration.FieldChain)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -751,6 +779,27 @@ func (u *QuotaDeclarationUpsertOne) UpdateSubmittedAt() *QuotaDeclarationUpsertO
 func (u *QuotaDeclarationUpsertOne) ClearSubmittedAt() *QuotaDeclarationUpsertOne {
 	return u.Update(func(s *QuotaDeclarationUpsert) {
 		s.ClearSubmittedAt()
+	})
+}
+
+// SetChain sets the "chain" field.
+func (u *QuotaDeclarationUpsertOne) SetChain(v []domain.Role) *QuotaDeclarationUpsertOne {
+	return u.Update(func(s *QuotaDeclarationUpsert) {
+		s.SetChain(v)
+	})
+}
+
+// UpdateChain sets the "chain" field to the value that was provided on create.
+func (u *QuotaDeclarationUpsertOne) UpdateChain() *QuotaDeclarationUpsertOne {
+	return u.Update(func(s *QuotaDeclarationUpsert) {
+		s.UpdateChain()
+	})
+}
+
+// ClearChain clears the value of the "chain" field.
+func (u *QuotaDeclarationUpsertOne) ClearChain() *QuotaDeclarationUpsertOne {
+	return u.Update(func(s *QuotaDeclarationUpsert) {
+		s.ClearChain()
 	})
 }
 
@@ -1101,6 +1150,27 @@ func (u *QuotaDeclarationUpsertBulk) UpdateSubmittedAt() *QuotaDeclarationUpsert
 func (u *QuotaDeclarationUpsertBulk) ClearSubmittedAt() *QuotaDeclarationUpsertBulk {
 	return u.Update(func(s *QuotaDeclarationUpsert) {
 		s.ClearSubmittedAt()
+	})
+}
+
+// SetChain sets the "chain" field.
+func (u *QuotaDeclarationUpsertBulk) SetChain(v []domain.Role) *QuotaDeclarationUpsertBulk {
+	return u.Update(func(s *QuotaDeclarationUpsert) {
+		s.SetChain(v)
+	})
+}
+
+// UpdateChain sets the "chain" field to the value that was provided on create.
+func (u *QuotaDeclarationUpsertBulk) UpdateChain() *QuotaDeclarationUpsertBulk {
+	return u.Update(func(s *QuotaDeclarationUpsert) {
+		s.UpdateChain()
+	})
+}
+
+// ClearChain clears the value of the "chain" field.
+func (u *QuotaDeclarationUpsertBulk) ClearChain() *QuotaDeclarationUpsertBulk {
+	return u.Update(func(s *QuotaDeclarationUpsert) {
+		s.ClearChain()
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent/declarationline"
@@ -152,6 +153,24 @@ func (_u *QuotaDeclarationUpdate) SetNillableSubmittedAt(v *time.Time) *QuotaDec
 // ClearSubmittedAt clears the value of the "submitted_at" field.
 func (_u *QuotaDeclarationUpdate) ClearSubmittedAt() *QuotaDeclarationUpdate {
 	_u.mutation.ClearSubmittedAt()
+	return _u
+}
+
+// SetChain sets the "chain" field.
+func (_u *QuotaDeclarationUpdate) SetChain(v []domain.Role) *QuotaDeclarationUpdate {
+	_u.mutation.SetChain(v)
+	return _u
+}
+
+// AppendChain appends value to the "chain" field.
+func (_u *QuotaDeclarationUpdate) AppendChain(v []domain.Role) *QuotaDeclarationUpdate {
+	_u.mutation.AppendChain(v)
+	return _u
+}
+
+// ClearChain clears the value of the "chain" field.
+func (_u *QuotaDeclarationUpdate) ClearChain() *QuotaDeclarationUpdate {
+	_u.mutation.ClearChain()
 	return _u
 }
 
@@ -348,6 +367,17 @@ func (_u *QuotaDeclarationUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(quotadeclaration.FieldSubmittedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Chain(); ok {
+		_spec.SetField(quotadeclaration.FieldChain, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedChain(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, quotadeclaration.FieldChain, value)
+		})
+	}
+	if _u.mutation.ChainCleared() {
+		_spec.ClearField(quotadeclaration.FieldChain, field.TypeJSON)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -584,6 +614,24 @@ func (_u *QuotaDeclarationUpdateOne) ClearSubmittedAt() *QuotaDeclarationUpdateO
 	return _u
 }
 
+// SetChain sets the "chain" field.
+func (_u *QuotaDeclarationUpdateOne) SetChain(v []domain.Role) *QuotaDeclarationUpdateOne {
+	_u.mutation.SetChain(v)
+	return _u
+}
+
+// AppendChain appends value to the "chain" field.
+func (_u *QuotaDeclarationUpdateOne) AppendChain(v []domain.Role) *QuotaDeclarationUpdateOne {
+	_u.mutation.AppendChain(v)
+	return _u
+}
+
+// ClearChain clears the value of the "chain" field.
+func (_u *QuotaDeclarationUpdateOne) ClearChain() *QuotaDeclarationUpdateOne {
+	_u.mutation.ClearChain()
+	return _u
+}
+
 // AddLineIDs adds the "lines" edge to the DeclarationLine entity by IDs.
 func (_u *QuotaDeclarationUpdateOne) AddLineIDs(ids ...int) *QuotaDeclarationUpdateOne {
 	_u.mutation.AddLineIDs(ids...)
@@ -807,6 +855,17 @@ func (_u *QuotaDeclarationUpdateOne) sqlSave(ctx context.Context) (_node *QuotaD
 	}
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(quotadeclaration.FieldSubmittedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Chain(); ok {
+		_spec.SetField(quotadeclaration.FieldChain, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedChain(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, quotadeclaration.FieldChain, value)
+		})
+	}
+	if _u.mutation.ChainCleared() {
+		_spec.ClearField(quotadeclaration.FieldChain, field.TypeJSON)
 	}
 	if _u.mutation.LinesCleared() {
 		edge := &sqlgraph.EdgeSpec{

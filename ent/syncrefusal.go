@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -32,6 +33,10 @@ type SyncRefusal struct {
 	Field string `json:"field,omitempty"`
 	// Reason holds the value of the "reason" field.
 	Reason string `json:"reason,omitempty"`
+	// the catalog code of the reason, when it has one
+	Code string `json:"code,omitempty"`
+	// the parameters of the code's message
+	Params map[string]interface{} `json:"params,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SyncRefusalQuery when eager-loading is set.
 	Edges        SyncRefusalEdges `json:"edges"`
@@ -76,9 +81,11 @@ func (*SyncRefusal) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case syncrefusal.FieldParams:
+			values[i] = new([]byte)
 		case syncrefusal.FieldID, syncrefusal.FieldTenantID, syncrefusal.FieldRunID, syncrefusal.FieldUnitID:
 			values[i] = new(sql.NullInt64)
-		case syncrefusal.FieldKind, syncrefusal.FieldKey, syncrefusal.FieldField, syncrefusal.FieldReason:
+		case syncrefusal.FieldKind, syncrefusal.FieldKey, syncrefusal.FieldField, syncrefusal.FieldReason, syncrefusal.FieldCode:
 			values[i] = new(sql.NullString)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -143,6 +150,20 @@ func (_m *SyncRefusal) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field reason", values[i])
 			} else if value.Valid {
 				_m.Reason = value.String
+			}
+		case syncrefusal.FieldCode:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field code", values[i])
+			} else if value.Valid {
+				_m.Code = value.String
+			}
+		case syncrefusal.FieldParams:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field params", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Params); err != nil {
+					return fmt.Errorf("unmarshal field params: %w", err)
+				}
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -212,6 +233,12 @@ func (_m *SyncRefusal) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("reason=")
 	builder.WriteString(_m.Reason)
+	builder.WriteString(", ")
+	builder.WriteString("code=")
+	builder.WriteString(_m.Code)
+	builder.WriteString(", ")
+	builder.WriteString("params=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Params))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -73,6 +73,26 @@ func (_c *SyncRefusalCreate) SetReason(v string) *SyncRefusalCreate {
 	return _c
 }
 
+// SetCode sets the "code" field.
+func (_c *SyncRefusalCreate) SetCode(v string) *SyncRefusalCreate {
+	_c.mutation.SetCode(v)
+	return _c
+}
+
+// SetNillableCode sets the "code" field if the given value is not nil.
+func (_c *SyncRefusalCreate) SetNillableCode(v *string) *SyncRefusalCreate {
+	if v != nil {
+		_c.SetCode(*v)
+	}
+	return _c
+}
+
+// SetParams sets the "params" field.
+func (_c *SyncRefusalCreate) SetParams(v map[string]interface{}) *SyncRefusalCreate {
+	_c.mutation.SetParams(v)
+	return _c
+}
+
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *SyncRefusalCreate) SetTenant(v *Tenant) *SyncRefusalCreate {
 	return _c.SetTenantID(v.ID)
@@ -155,6 +175,11 @@ func (_c *SyncRefusalCreate) check() error {
 			return &ValidationError{Name: "reason", err: fmt.Errorf(`ent: validator failed for field "SyncRefusal.reason": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Code(); ok {
+		if err := syncrefusal.CodeValidator(v); err != nil {
+			return &ValidationError{Name: "code", err: fmt.Errorf(`ent: validator failed for field "SyncRefusal.code": %w`, err)}
+		}
+	}
 	if len(_c.mutation.TenantIDs()) == 0 {
 		return &ValidationError{Name: "tenant", err: errors.New(`ent: missing required edge "SyncRefusal.tenant"`)}
 	}
@@ -207,6 +232,14 @@ func (_c *SyncRefusalCreate) createSpec() (*SyncRefusal, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Reason(); ok {
 		_spec.SetField(syncrefusal.FieldReason, field.TypeString, value)
 		_node.Reason = value
+	}
+	if value, ok := _c.mutation.Code(); ok {
+		_spec.SetField(syncrefusal.FieldCode, field.TypeString, value)
+		_node.Code = value
+	}
+	if value, ok := _c.mutation.Params(); ok {
+		_spec.SetField(syncrefusal.FieldParams, field.TypeJSON, value)
+		_node.Params = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -325,6 +358,12 @@ func (u *SyncRefusalUpsertOne) UpdateNewValues() *SyncRefusalUpsertOne {
 		}
 		if _, exists := u.create.mutation.Reason(); exists {
 			s.SetIgnore(syncrefusal.FieldReason)
+		}
+		if _, exists := u.create.mutation.Code(); exists {
+			s.SetIgnore(syncrefusal.FieldCode)
+		}
+		if _, exists := u.create.mutation.Params(); exists {
+			s.SetIgnore(syncrefusal.FieldParams)
 		}
 	}))
 	return u
@@ -552,6 +591,12 @@ func (u *SyncRefusalUpsertBulk) UpdateNewValues() *SyncRefusalUpsertBulk {
 			}
 			if _, exists := b.mutation.Reason(); exists {
 				s.SetIgnore(syncrefusal.FieldReason)
+			}
+			if _, exists := b.mutation.Code(); exists {
+				s.SetIgnore(syncrefusal.FieldCode)
+			}
+			if _, exists := b.mutation.Params(); exists {
+				s.SetIgnore(syncrefusal.FieldParams)
 			}
 		}
 	}))

@@ -92,6 +92,12 @@ func (_u *SyncRefusalUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.UnitIDCleared() {
 		_spec.ClearField(syncrefusal.FieldUnitID, field.TypeInt)
 	}
+	if _u.mutation.CodeCleared() {
+		_spec.ClearField(syncrefusal.FieldCode, field.TypeString)
+	}
+	if _u.mutation.ParamsCleared() {
+		_spec.ClearField(syncrefusal.FieldParams, field.TypeJSON)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -207,6 +213,12 @@ func (_u *SyncRefusalUpdateOne) sqlSave(ctx context.Context) (_node *SyncRefusal
 	}
 	if _u.mutation.UnitIDCleared() {
 		_spec.ClearField(syncrefusal.FieldUnitID, field.TypeInt)
+	}
+	if _u.mutation.CodeCleared() {
+		_spec.ClearField(syncrefusal.FieldCode, field.TypeString)
+	}
+	if _u.mutation.ParamsCleared() {
+		_spec.ClearField(syncrefusal.FieldParams, field.TypeJSON)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &SyncRefusal{config: _u.config}

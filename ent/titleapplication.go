@@ -84,6 +84,8 @@ type TitleApplication struct {
 	CreatedBy int `json:"created_by,omitempty"`
 	// SubmittedAt holds the value of the "submitted_at" field.
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	// the approval chain in force when it was last submitted; it keeps it until it leaves review
+	Chain []domain.Role `json:"chain,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the TitleApplicationQuery when eager-loading is set.
 	Edges        TitleApplicationEdges `json:"edges"`
@@ -152,7 +154,7 @@ func (*TitleApplication) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case titleapplication.FieldRecommenders:
+		case titleapplication.FieldRecommenders, titleapplication.FieldChain:
 			values[i] = new([]byte)
 		case titleapplication.FieldOpen, titleapplication.FieldSeat, titleapplication.FieldExceptional, titleapplication.FieldOverseas, titleapplication.FieldPostdoctoral:
 			values[i] = new(sql.NullBool)
@@ -379,6 +381,14 @@ func (_m *TitleApplication) assignValues(columns []string, values []any) error {
 				_m.SubmittedAt = new(time.Time)
 				*_m.SubmittedAt = value.Time
 			}
+		case titleapplication.FieldChain:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field chain", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Chain); err != nil {
+					return fmt.Errorf("unmarshal field chain: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -543,6 +553,9 @@ func (_m *TitleApplication) String() string {
 		builder.WriteString("submitted_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("chain=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Chain))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -373,6 +373,12 @@ func (_c *TitleApplicationCreate) SetNillableSubmittedAt(v *time.Time) *TitleApp
 	return _c
 }
 
+// SetChain sets the "chain" field.
+func (_c *TitleApplicationCreate) SetChain(v []domain.Role) *TitleApplicationCreate {
+	_c.mutation.SetChain(v)
+	return _c
+}
+
 // SetTenant sets the "tenant" edge to the Tenant entity.
 func (_c *TitleApplicationCreate) SetTenant(v *Tenant) *TitleApplicationCreate {
 	return _c.SetTenantID(v.ID)
@@ -749,6 +755,10 @@ func (_c *TitleApplicationCreate) createSpec() (*TitleApplication, *sqlgraph.Cre
 	if value, ok := _c.mutation.SubmittedAt(); ok {
 		_spec.SetField(titleapplication.FieldSubmittedAt, field.TypeTime, value)
 		_node.SubmittedAt = &value
+	}
+	if value, ok := _c.mutation.Chain(); ok {
+		_spec.SetField(titleapplication.FieldChain, field.TypeJSON, value)
+		_node.Chain = value
 	}
 	if nodes := _c.mutation.TenantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1280,6 +1290,24 @@ func (u *TitleApplicationUpsert) UpdateSubmittedAt() *TitleApplicationUpsert {
 // ClearSubmittedAt clears the value of the "submitted_at" field.
 func (u *TitleApplicationUpsert) ClearSubmittedAt() *TitleApplicationUpsert {
 	u.SetNull(titleapplication.FieldSubmittedAt)
+	return u
+}
+
+// SetChain sets the "chain" field.
+func (u *TitleApplicationUpsert) SetChain(v []domain.Role) *TitleApplicationUpsert {
+	u.Set(titleapplication.FieldChain, v)
+	return u
+}
+
+// UpdateChain sets the "chain" field to the value that was provided on create.
+func (u *TitleApplicationUpsert) UpdateChain() *TitleApplicationUpsert {
+	u.SetExcluded(titleapplication.FieldChain)
+	return u
+}
+
+// ClearChain clears the value of the "chain" field.
+func (u *TitleApplicationUpsert) ClearChain() *TitleApplicationUpsert {
+	u.SetNull(titleapplication.FieldChain)
 	return u
 }
 
@@ -1820,6 +1848,27 @@ func (u *TitleApplicationUpsertOne) UpdateSubmittedAt() *TitleApplicationUpsertO
 func (u *TitleApplicationUpsertOne) ClearSubmittedAt() *TitleApplicationUpsertOne {
 	return u.Update(func(s *TitleApplicationUpsert) {
 		s.ClearSubmittedAt()
+	})
+}
+
+// SetChain sets the "chain" field.
+func (u *TitleApplicationUpsertOne) SetChain(v []domain.Role) *TitleApplicationUpsertOne {
+	return u.Update(func(s *TitleApplicationUpsert) {
+		s.SetChain(v)
+	})
+}
+
+// UpdateChain sets the "chain" field to the value that was provided on create.
+func (u *TitleApplicationUpsertOne) UpdateChain() *TitleApplicationUpsertOne {
+	return u.Update(func(s *TitleApplicationUpsert) {
+		s.UpdateChain()
+	})
+}
+
+// ClearChain clears the value of the "chain" field.
+func (u *TitleApplicationUpsertOne) ClearChain() *TitleApplicationUpsertOne {
+	return u.Update(func(s *TitleApplicationUpsert) {
+		s.ClearChain()
 	})
 }
 
@@ -2526,6 +2575,27 @@ func (u *TitleApplicationUpsertBulk) UpdateSubmittedAt() *TitleApplicationUpsert
 func (u *TitleApplicationUpsertBulk) ClearSubmittedAt() *TitleApplicationUpsertBulk {
 	return u.Update(func(s *TitleApplicationUpsert) {
 		s.ClearSubmittedAt()
+	})
+}
+
+// SetChain sets the "chain" field.
+func (u *TitleApplicationUpsertBulk) SetChain(v []domain.Role) *TitleApplicationUpsertBulk {
+	return u.Update(func(s *TitleApplicationUpsert) {
+		s.SetChain(v)
+	})
+}
+
+// UpdateChain sets the "chain" field to the value that was provided on create.
+func (u *TitleApplicationUpsertBulk) UpdateChain() *TitleApplicationUpsertBulk {
+	return u.Update(func(s *TitleApplicationUpsert) {
+		s.UpdateChain()
+	})
+}
+
+// ClearChain clears the value of the "chain" field.
+func (u *TitleApplicationUpsertBulk) ClearChain() *TitleApplicationUpsertBulk {
+	return u.Update(func(s *TitleApplicationUpsert) {
+		s.ClearChain()
 	})
 }
 

@@ -492,6 +492,24 @@ func (_u *TitleApplicationUpdate) ClearSubmittedAt() *TitleApplicationUpdate {
 	return _u
 }
 
+// SetChain sets the "chain" field.
+func (_u *TitleApplicationUpdate) SetChain(v []domain.Role) *TitleApplicationUpdate {
+	_u.mutation.SetChain(v)
+	return _u
+}
+
+// AppendChain appends value to the "chain" field.
+func (_u *TitleApplicationUpdate) AppendChain(v []domain.Role) *TitleApplicationUpdate {
+	_u.mutation.AppendChain(v)
+	return _u
+}
+
+// ClearChain clears the value of the "chain" field.
+func (_u *TitleApplicationUpdate) ClearChain() *TitleApplicationUpdate {
+	_u.mutation.ClearChain()
+	return _u
+}
+
 // AddEventIDs adds the "events" edge to the ApplicationEvent entity by IDs.
 func (_u *TitleApplicationUpdate) AddEventIDs(ids ...int) *TitleApplicationUpdate {
 	_u.mutation.AddEventIDs(ids...)
@@ -800,6 +818,17 @@ func (_u *TitleApplicationUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(titleapplication.FieldSubmittedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Chain(); ok {
+		_spec.SetField(titleapplication.FieldChain, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedChain(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, titleapplication.FieldChain, value)
+		})
+	}
+	if _u.mutation.ChainCleared() {
+		_spec.ClearField(titleapplication.FieldChain, field.TypeJSON)
 	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1328,6 +1357,24 @@ func (_u *TitleApplicationUpdateOne) ClearSubmittedAt() *TitleApplicationUpdateO
 	return _u
 }
 
+// SetChain sets the "chain" field.
+func (_u *TitleApplicationUpdateOne) SetChain(v []domain.Role) *TitleApplicationUpdateOne {
+	_u.mutation.SetChain(v)
+	return _u
+}
+
+// AppendChain appends value to the "chain" field.
+func (_u *TitleApplicationUpdateOne) AppendChain(v []domain.Role) *TitleApplicationUpdateOne {
+	_u.mutation.AppendChain(v)
+	return _u
+}
+
+// ClearChain clears the value of the "chain" field.
+func (_u *TitleApplicationUpdateOne) ClearChain() *TitleApplicationUpdateOne {
+	_u.mutation.ClearChain()
+	return _u
+}
+
 // AddEventIDs adds the "events" edge to the ApplicationEvent entity by IDs.
 func (_u *TitleApplicationUpdateOne) AddEventIDs(ids ...int) *TitleApplicationUpdateOne {
 	_u.mutation.AddEventIDs(ids...)
@@ -1666,6 +1713,17 @@ func (_u *TitleApplicationUpdateOne) sqlSave(ctx context.Context) (_node *TitleA
 	}
 	if _u.mutation.SubmittedAtCleared() {
 		_spec.ClearField(titleapplication.FieldSubmittedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Chain(); ok {
+		_spec.SetField(titleapplication.FieldChain, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedChain(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, titleapplication.FieldChain, value)
+		})
+	}
+	if _u.mutation.ChainCleared() {
+		_spec.ClearField(titleapplication.FieldChain, field.TypeJSON)
 	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{

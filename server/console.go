@@ -298,6 +298,17 @@ func (v *view) Message(e *engine.Error) string {
 	return msg
 }
 
+// RefusalReason says why a sync refused a record: the catalog message of
+// its code in the user's language, or else the reason the sync gave.
+func (v *view) RefusalReason(r engine.Refusal) string {
+	if r.Code != "" {
+		if msg := text(v.loc, r.Code, v.cat.params(v.loc, r.Params)); msg != "" {
+			return msg
+		}
+	}
+	return r.Reason
+}
+
 // Date formats a date as 2026年3月1日 in Chinese and 2026-03-01 in English.
 func (v *view) Date(t any) string { return v.format(t, "format.date") }
 

@@ -183,6 +183,7 @@ var applicationFields = map[string]string{
 	"application.recommenders":            "recommenders",
 	"application.recommender":             "recommenders",
 	"application.recommender_too_long":    "recommenders",
+	"application.recommender_duplicate":   "recommenders",
 }
 
 // refuseApplicationForm shows the form again with the engine's refusal

@@ -276,9 +276,13 @@ func (c *console) renderDetail(w http.ResponseWriter, r *http.Request, v *view, 
 	if err != nil {
 		return err
 	}
-	chain, err := c.s.engine.ApprovalChain(r.Context(), d.Year)
-	if err != nil {
-		return err
+	// A submitted declaration keeps the chain it was submitted under; a
+	// draft will take the chain in force when it is submitted.
+	chain := d.Chain
+	if len(chain) == 0 || d.Status.Editable() {
+		if chain, err = c.s.engine.ApprovalChain(r.Context(), d.Year); err != nil {
+			return err
+		}
 	}
 	data := detailData{Declaration: d, Reason: reason, Chain: chain}
 	if t, err := c.s.engine.Vacancies(r.Context(), d.Unit.ID, d.Year); err == nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/engine/roster"
 )
 
 // personData is a person's page, with the numbers whole once revealed.
@@ -26,6 +27,29 @@ func (c *console) person(w http.ResponseWriter, r *http.Request, v *view) error 
 	}
 	v.Title, v.Nav, v.Data = d.Name, "people", personData{PersonDetail: d}
 	return c.render(w, http.StatusOK, "person", v)
+}
+
+// Code names a coded field of a staff record by the code list the import
+// reads it with: list is "education", "degree", "ethnicity", "political"
+// or "title_method". A code the list does not know is shown as it is.
+func (v *view) Code(list, code string) string {
+	var n string
+	switch list {
+	case "education":
+		n = roster.Educations.Name(roster.Education(code))
+	case "degree":
+		n = roster.Degrees.Name(roster.Degree(code))
+	case "ethnicity":
+		n = roster.Ethnicities.Name(roster.Ethnicity(code))
+	case "political":
+		n = roster.PoliticalStatuses.Name(roster.Political(code))
+	case "title_method":
+		n = roster.TitleMethods.Name(roster.TitleMethod(code))
+	}
+	if n == "" {
+		return code
+	}
+	return n
 }
 
 // reveal shows the person's page with the ID and mobile numbers whole; the

@@ -36,6 +36,8 @@ const (
 	FieldPeople = "people"
 	// FieldDepartures holds the string denoting the departures field in the database.
 	FieldDepartures = "departures"
+	// FieldEvidence holds the string denoting the evidence field in the database.
+	FieldEvidence = "evidence"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeUnit holds the string denoting the unit edge name in mutations.
@@ -80,6 +82,7 @@ var Columns = []string{
 	FieldReason,
 	FieldPeople,
 	FieldDepartures,
+	FieldEvidence,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

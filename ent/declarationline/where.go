@@ -404,6 +404,16 @@ func DeparturesNotNil() predicate.DeclarationLine {
 	return predicate.DeclarationLine(sql.FieldNotNull(FieldDepartures))
 }
 
+// EvidenceIsNil applies the IsNil predicate on the "evidence" field.
+func EvidenceIsNil() predicate.DeclarationLine {
+	return predicate.DeclarationLine(sql.FieldIsNull(FieldEvidence))
+}
+
+// EvidenceNotNil applies the NotNil predicate on the "evidence" field.
+func EvidenceNotNil() predicate.DeclarationLine {
+	return predicate.DeclarationLine(sql.FieldNotNull(FieldEvidence))
+}
+
 // HasTenant applies the HasEdge predicate on the "tenant" edge.
 func HasTenant() predicate.DeclarationLine {
 	return predicate.DeclarationLine(func(s *sql.Selector) {

@@ -150,6 +150,7 @@ var (
 		{Name: "reason", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "varchar(500)"}},
 		{Name: "people", Type: field.TypeJSON, Nullable: true},
 		{Name: "departures", Type: field.TypeJSON, Nullable: true},
+		{Name: "evidence", Type: field.TypeJSON, Nullable: true},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 		{Name: "declaration_id", Type: field.TypeInt},
@@ -162,19 +163,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "declaration_lines_tenants_tenant",
-				Columns:    []*schema.Column{DeclarationLinesColumns[8]},
+				Columns:    []*schema.Column{DeclarationLinesColumns[9]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "declaration_lines_units_unit",
-				Columns:    []*schema.Column{DeclarationLinesColumns[9]},
+				Columns:    []*schema.Column{DeclarationLinesColumns[10]},
 				RefColumns: []*schema.Column{UnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "declaration_lines_quota_declarations_declaration",
-				Columns:    []*schema.Column{DeclarationLinesColumns[10]},
+				Columns:    []*schema.Column{DeclarationLinesColumns[11]},
 				RefColumns: []*schema.Column{QuotaDeclarationsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -183,7 +184,7 @@ var (
 			{
 				Name:    "declarationline_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{DeclarationLinesColumns[8]},
+				Columns: []*schema.Column{DeclarationLinesColumns[9]},
 			},
 		},
 	}
@@ -483,6 +484,7 @@ var (
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "created_by", Type: field.TypeInt},
 		{Name: "submitted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "chain", Type: field.TypeJSON, Nullable: true},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 	}
@@ -494,13 +496,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "quota_declarations_tenants_tenant",
-				Columns:    []*schema.Column{QuotaDeclarationsColumns[9]},
+				Columns:    []*schema.Column{QuotaDeclarationsColumns[10]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "quota_declarations_units_unit",
-				Columns:    []*schema.Column{QuotaDeclarationsColumns[10]},
+				Columns:    []*schema.Column{QuotaDeclarationsColumns[11]},
 				RefColumns: []*schema.Column{UnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -509,17 +511,17 @@ var (
 			{
 				Name:    "quotadeclaration_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{QuotaDeclarationsColumns[9]},
+				Columns: []*schema.Column{QuotaDeclarationsColumns[10]},
 			},
 			{
 				Name:    "quotadeclaration_unit_id_year",
 				Unique:  false,
-				Columns: []*schema.Column{QuotaDeclarationsColumns[10], QuotaDeclarationsColumns[3]},
+				Columns: []*schema.Column{QuotaDeclarationsColumns[11], QuotaDeclarationsColumns[3]},
 			},
 			{
 				Name:    "quotadeclaration_tenant_id_status_stage",
 				Unique:  false,
-				Columns: []*schema.Column{QuotaDeclarationsColumns[9], QuotaDeclarationsColumns[4], QuotaDeclarationsColumns[5]},
+				Columns: []*schema.Column{QuotaDeclarationsColumns[10], QuotaDeclarationsColumns[4], QuotaDeclarationsColumns[5]},
 			},
 		},
 	}
@@ -684,6 +686,8 @@ var (
 		{Name: "key", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(64)"}},
 		{Name: "field", Type: field.TypeString, Size: 32},
 		{Name: "reason", Type: field.TypeString, SchemaType: map[string]string{"mysql": "varchar(200)"}},
+		{Name: "code", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "params", Type: field.TypeJSON, Nullable: true},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "run_id", Type: field.TypeInt},
 	}
@@ -695,13 +699,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sync_refusals_tenants_tenant",
-				Columns:    []*schema.Column{SyncRefusalsColumns[6]},
+				Columns:    []*schema.Column{SyncRefusalsColumns[8]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "sync_refusals_sync_runs_run",
-				Columns:    []*schema.Column{SyncRefusalsColumns[7]},
+				Columns:    []*schema.Column{SyncRefusalsColumns[9]},
 				RefColumns: []*schema.Column{SyncRunsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -710,7 +714,7 @@ var (
 			{
 				Name:    "syncrefusal_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{SyncRefusalsColumns[6]},
+				Columns: []*schema.Column{SyncRefusalsColumns[8]},
 			},
 		},
 	}
@@ -817,6 +821,7 @@ var (
 		{Name: "postdoctoral", Type: field.TypeBool, Default: false},
 		{Name: "created_by", Type: field.TypeInt},
 		{Name: "submitted_at", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "chain", Type: field.TypeJSON, Nullable: true},
 		{Name: "tenant_id", Type: field.TypeInt},
 		{Name: "unit_id", Type: field.TypeInt},
 		{Name: "person_id", Type: field.TypeInt},
@@ -829,19 +834,19 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "title_applications_tenants_tenant",
-				Columns:    []*schema.Column{TitleApplicationsColumns[29]},
+				Columns:    []*schema.Column{TitleApplicationsColumns[30]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "title_applications_units_unit",
-				Columns:    []*schema.Column{TitleApplicationsColumns[30]},
+				Columns:    []*schema.Column{TitleApplicationsColumns[31]},
 				RefColumns: []*schema.Column{UnitsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "title_applications_persons_person",
-				Columns:    []*schema.Column{TitleApplicationsColumns[31]},
+				Columns:    []*schema.Column{TitleApplicationsColumns[32]},
 				RefColumns: []*schema.Column{PersonsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -850,22 +855,22 @@ var (
 			{
 				Name:    "titleapplication_tenant_id",
 				Unique:  false,
-				Columns: []*schema.Column{TitleApplicationsColumns[29]},
+				Columns: []*schema.Column{TitleApplicationsColumns[30]},
 			},
 			{
 				Name:    "titleapplication_person_id_year_open",
 				Unique:  true,
-				Columns: []*schema.Column{TitleApplicationsColumns[31], TitleApplicationsColumns[4], TitleApplicationsColumns[8]},
+				Columns: []*schema.Column{TitleApplicationsColumns[32], TitleApplicationsColumns[4], TitleApplicationsColumns[8]},
 			},
 			{
 				Name:    "titleapplication_unit_id_year_kind",
 				Unique:  false,
-				Columns: []*schema.Column{TitleApplicationsColumns[30], TitleApplicationsColumns[4], TitleApplicationsColumns[3]},
+				Columns: []*schema.Column{TitleApplicationsColumns[31], TitleApplicationsColumns[4], TitleApplicationsColumns[3]},
 			},
 			{
 				Name:    "titleapplication_tenant_id_status_stage",
 				Unique:  false,
-				Columns: []*schema.Column{TitleApplicationsColumns[29], TitleApplicationsColumns[5], TitleApplicationsColumns[6]},
+				Columns: []*schema.Column{TitleApplicationsColumns[30], TitleApplicationsColumns[5], TitleApplicationsColumns[6]},
 			},
 		},
 	}

@@ -456,6 +456,16 @@ func SubmittedAtNotNil() predicate.QuotaDeclaration {
 	return predicate.QuotaDeclaration(sql.FieldNotNull(FieldSubmittedAt))
 }
 
+// ChainIsNil applies the IsNil predicate on the "chain" field.
+func ChainIsNil() predicate.QuotaDeclaration {
+	return predicate.QuotaDeclaration(sql.FieldIsNull(FieldChain))
+}
+
+// ChainNotNil applies the NotNil predicate on the "chain" field.
+func ChainNotNil() predicate.QuotaDeclaration {
+	return predicate.QuotaDeclaration(sql.FieldNotNull(FieldChain))
+}
+
 // HasTenant applies the HasEdge predicate on the "tenant" edge.
 func HasTenant() predicate.QuotaDeclaration {
 	return predicate.QuotaDeclaration(func(s *sql.Selector) {

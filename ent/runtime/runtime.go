@@ -702,6 +702,10 @@ func init() {
 	syncrefusalDescReason := syncrefusalFields[5].Descriptor()
 	// syncrefusal.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
 	syncrefusal.ReasonValidator = syncrefusalDescReason.Validators[0].(func(string) error)
+	// syncrefusalDescCode is the schema descriptor for code field.
+	syncrefusalDescCode := syncrefusalFields[6].Descriptor()
+	// syncrefusal.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	syncrefusal.CodeValidator = syncrefusalDescCode.Validators[0].(func(string) error)
 	syncrunMixin := schema.SyncRun{}.Mixin()
 	syncrun.Policy = privacy.NewPolicies(syncrunMixin[0], schema.SyncRun{})
 	syncrun.Hooks[0] = func(next ent.Mutator) ent.Mutator {

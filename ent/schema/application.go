@@ -57,6 +57,8 @@ func (TitleApplication) Fields() []ent.Field {
 
 		field.Int("created_by"),
 		field.Time("submitted_at").SchemaType(datetime).Optional().Nillable(),
+		field.JSON("chain", []domain.Role{}).Optional().
+			Comment("the approval chain in force when it was last submitted; it keeps it until it leaves review"),
 	}
 }
 

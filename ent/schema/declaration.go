@@ -25,6 +25,8 @@ func (QuotaDeclaration) Fields() []ent.Field {
 		field.Int("version").Default(1).Comment("raised by every change; guards concurrent actions"),
 		field.Int("created_by"),
 		field.Time("submitted_at").SchemaType(datetime).Optional().Nillable(),
+		field.JSON("chain", []domain.Role{}).Optional().
+			Comment("the approval chain in force when it was last submitted; it keeps it until it leaves review"),
 	}
 }
 
@@ -67,6 +69,8 @@ func (DeclarationLine) Fields() []ent.Field {
 			Comment("the people an overseas or postdoctoral line names"),
 		field.JSON("departures", []int{}).Optional().
 			Comment("the departures a retire-more line rests on, as of its submission"),
+		field.JSON("evidence", []domain.Departure{}).Optional().
+			Comment("the departures of a retire-more line as they stood at its submission"),
 	}
 }
 

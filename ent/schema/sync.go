@@ -106,6 +106,10 @@ func (SyncRefusal) Fields() []ent.Field {
 		field.String("key").SchemaType(varchar(64)).Validate(maxRunes(64)).Immutable(),
 		field.String("field").MaxLen(32).Immutable(),
 		field.String("reason").SchemaType(varchar(200)).Validate(maxRunes(200)).Immutable(),
+		field.String("code").MaxLen(64).Optional().Immutable().
+			Comment("the catalog code of the reason, when it has one"),
+		field.JSON("params", map[string]any{}).Optional().Immutable().
+			Comment("the parameters of the code's message"),
 	}
 }
 

@@ -27,6 +27,10 @@ const (
 	FieldField = "field"
 	// FieldReason holds the string denoting the reason field in the database.
 	FieldReason = "reason"
+	// FieldCode holds the string denoting the code field in the database.
+	FieldCode = "code"
+	// FieldParams holds the string denoting the params field in the database.
+	FieldParams = "params"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeRun holds the string denoting the run edge name in mutations.
@@ -59,6 +63,8 @@ var Columns = []string{
 	FieldKey,
 	FieldField,
 	FieldReason,
+	FieldCode,
+	FieldParams,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -87,6 +93,8 @@ var (
 	FieldValidator func(string) error
 	// ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
 	ReasonValidator func(string) error
+	// CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	CodeValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the SyncRefusal queries.
@@ -130,6 +138,11 @@ func ByField(opts ...sql.OrderTermOption) OrderOption {
 // ByReason orders the results by the reason field.
 func ByReason(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReason, opts...).ToFunc()
+}
+
+// ByCode orders the results by the code field.
+func ByCode(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCode, opts...).ToFunc()
 }
 
 // ByTenantField orders the results by tenant field.

@@ -88,6 +88,11 @@ func Reason(v string) predicate.SyncRefusal {
 	return predicate.SyncRefusal(sql.FieldEQ(FieldReason, v))
 }
 
+// Code applies equality check predicate on the "code" field. It's identical to CodeEQ.
+func Code(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldEQ(FieldCode, v))
+}
+
 // TenantIDEQ applies the EQ predicate on the "tenant_id" field.
 func TenantIDEQ(v int) predicate.SyncRefusal {
 	return predicate.SyncRefusal(sql.FieldEQ(FieldTenantID, v))
@@ -436,6 +441,91 @@ func ReasonEqualFold(v string) predicate.SyncRefusal {
 // ReasonContainsFold applies the ContainsFold predicate on the "reason" field.
 func ReasonContainsFold(v string) predicate.SyncRefusal {
 	return predicate.SyncRefusal(sql.FieldContainsFold(FieldReason, v))
+}
+
+// CodeEQ applies the EQ predicate on the "code" field.
+func CodeEQ(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldEQ(FieldCode, v))
+}
+
+// CodeNEQ applies the NEQ predicate on the "code" field.
+func CodeNEQ(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldNEQ(FieldCode, v))
+}
+
+// CodeIn applies the In predicate on the "code" field.
+func CodeIn(vs ...string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldIn(FieldCode, vs...))
+}
+
+// CodeNotIn applies the NotIn predicate on the "code" field.
+func CodeNotIn(vs ...string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldNotIn(FieldCode, vs...))
+}
+
+// CodeGT applies the GT predicate on the "code" field.
+func CodeGT(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldGT(FieldCode, v))
+}
+
+// CodeGTE applies the GTE predicate on the "code" field.
+func CodeGTE(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldGTE(FieldCode, v))
+}
+
+// CodeLT applies the LT predicate on the "code" field.
+func CodeLT(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldLT(FieldCode, v))
+}
+
+// CodeLTE applies the LTE predicate on the "code" field.
+func CodeLTE(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldLTE(FieldCode, v))
+}
+
+// CodeContains applies the Contains predicate on the "code" field.
+func CodeContains(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldContains(FieldCode, v))
+}
+
+// CodeHasPrefix applies the HasPrefix predicate on the "code" field.
+func CodeHasPrefix(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldHasPrefix(FieldCode, v))
+}
+
+// CodeHasSuffix applies the HasSuffix predicate on the "code" field.
+func CodeHasSuffix(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldHasSuffix(FieldCode, v))
+}
+
+// CodeIsNil applies the IsNil predicate on the "code" field.
+func CodeIsNil() predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldIsNull(FieldCode))
+}
+
+// CodeNotNil applies the NotNil predicate on the "code" field.
+func CodeNotNil() predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldNotNull(FieldCode))
+}
+
+// CodeEqualFold applies the EqualFold predicate on the "code" field.
+func CodeEqualFold(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldEqualFold(FieldCode, v))
+}
+
+// CodeContainsFold applies the ContainsFold predicate on the "code" field.
+func CodeContainsFold(v string) predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldContainsFold(FieldCode, v))
+}
+
+// ParamsIsNil applies the IsNil predicate on the "params" field.
+func ParamsIsNil() predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldIsNull(FieldParams))
+}
+
+// ParamsNotNil applies the NotNil predicate on the "params" field.
+func ParamsNotNil() predicate.SyncRefusal {
+	return predicate.SyncRefusal(sql.FieldNotNull(FieldParams))
 }
 
 // HasTenant applies the HasEdge predicate on the "tenant" edge.

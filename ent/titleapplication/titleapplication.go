@@ -79,6 +79,8 @@ const (
 	FieldCreatedBy = "created_by"
 	// FieldSubmittedAt holds the string denoting the submitted_at field in the database.
 	FieldSubmittedAt = "submitted_at"
+	// FieldChain holds the string denoting the chain field in the database.
+	FieldChain = "chain"
 	// EdgeTenant holds the string denoting the tenant edge name in mutations.
 	EdgeTenant = "tenant"
 	// EdgeUnit holds the string denoting the unit edge name in mutations.
@@ -153,6 +155,7 @@ var Columns = []string{
 	FieldPostdoctoral,
 	FieldCreatedBy,
 	FieldSubmittedAt,
+	FieldChain,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

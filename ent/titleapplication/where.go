@@ -1401,6 +1401,16 @@ func SubmittedAtNotNil() predicate.TitleApplication {
 	return predicate.TitleApplication(sql.FieldNotNull(FieldSubmittedAt))
 }
 
+// ChainIsNil applies the IsNil predicate on the "chain" field.
+func ChainIsNil() predicate.TitleApplication {
+	return predicate.TitleApplication(sql.FieldIsNull(FieldChain))
+}
+
+// ChainNotNil applies the NotNil predicate on the "chain" field.
+func ChainNotNil() predicate.TitleApplication {
+	return predicate.TitleApplication(sql.FieldNotNull(FieldChain))
+}
+
 // HasTenant applies the HasEdge predicate on the "tenant" edge.
 func HasTenant() predicate.TitleApplication {
 	return predicate.TitleApplication(func(s *sql.Selector) {
