@@ -11,6 +11,7 @@ import (
 
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/ent"
+	"github.com/zhicheng-hr/zhicheng/ent/auditevent"
 	"github.com/zhicheng-hr/zhicheng/ent/session"
 	"github.com/zhicheng-hr/zhicheng/ent/user"
 	"github.com/zhicheng-hr/zhicheng/policies"
@@ -121,8 +122,7 @@ func (e *Engine) Login(ctx context.Context, tenantID int, username, password str
 	u, err := e.client.User.Query().
 		Where(user.TenantID(tenantID), user.Username(username)).Only(sys)
 	if ent.IsNotFound(err) {
-		e.auditLogin(sys, tenantID, nil, username, "failed", "unknown user")
-		return Session{}, errorf(KindUnauthenticated, "auth.bad_credentials", nil)
+		return Session{}, e.unknownLoginFailed(sys, tenantID, username)
 	}
 	if err != nil {
 		return Session{}, internal("find user", err)
@@ -158,6 +158,45 @@ func (e *Engine) loginFailed(ctx context.Context, u *ent.User) error {
 	if !until.IsZero() {
 		return errorf(KindUnauthenticated, "auth.locked", P{"until": until})
 	}
+	return errorf(KindUnauthenticated, "auth.bad_credentials", nil)
+}
+
+// unknownLoginFailed answers a login with a name that has no account
+// exactly as for an account with a wrong password, lockout included, so
+// that the answers do not tell which names exist. The failures of such a
+// name are counted in the audit log: the fifth since its last lock locks it
+// for five minutes, and tries while locked are not failures.
+func (e *Engine) unknownLoginFailed(ctx context.Context, tenantID int, username string) error {
+	const failed, locking = "unknown user", "unknown user; locked"
+	name := username
+	if r := []rune(name); len(r) > 64 {
+		name = string(r[:64])
+	}
+	now := e.now()
+	recent, err := e.client.AuditEvent.Query().
+		Where(auditevent.TenantID(tenantID), auditevent.Event("login"), auditevent.Username(name),
+			auditevent.UserIDIsNil(), auditevent.Result("failed")).
+		Order(ent.Desc(auditevent.FieldAt), ent.Desc(auditevent.FieldID)).Limit(maxFailedLogins).All(ctx)
+	if err != nil {
+		return internal("count failed logins", err)
+	}
+	if len(recent) > 0 && recent[0].Detail == locking && now.Before(recent[0].At.Add(lockDuration)) {
+		until := recent[0].At.Add(lockDuration)
+		e.auditLogin(ctx, tenantID, nil, username, "locked", failed)
+		return errorf(KindUnauthenticated, "auth.locked", P{"until": until})
+	}
+	since := 0 // failures since the last lock
+	for _, ev := range recent {
+		if ev.Detail == locking {
+			break
+		}
+		since++
+	}
+	if since+1 >= maxFailedLogins {
+		e.auditLogin(ctx, tenantID, nil, username, "failed", locking)
+		return errorf(KindUnauthenticated, "auth.locked", P{"until": now.Add(lockDuration)})
+	}
+	e.auditLogin(ctx, tenantID, nil, username, "failed", failed)
 	return errorf(KindUnauthenticated, "auth.bad_credentials", nil)
 }
 

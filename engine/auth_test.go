@@ -68,6 +68,45 @@ func TestLoginLockout(t *testing.T) {
 	})
 }
 
+// TestLoginLockoutOfUnknownNames: a name without an account gets the same
+// answers as an account with a wrong password, so that the answers do not
+// tell which names exist.
+func TestLoginLockoutOfUnknownNames(t *testing.T) {
+	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
+		e, ten, clk := smallTenant(t, b)
+		ctx := context.Background()
+		try := func(name string) *engine.Error {
+			_, err := e.Login(ctx, ten.ID, name, "wrong")
+			return engine.AsError(err)
+		}
+		// The same sequence for the administrator and for a stranger.
+		for _, name := range []string{"admin", "stranger"} {
+			start := clk.Now()
+			for i := 1; i <= 4; i++ {
+				if got := try(name); got.Code != "auth.bad_credentials" {
+					t.Fatalf("%s try %d: got %s, want auth.bad_credentials", name, i, got.Code)
+				}
+				clk.Advance(time.Minute) // slow tries count as well
+			}
+			got := try(name)
+			if until, _ := got.Params["until"].(time.Time); got.Code != "auth.locked" || !until.Equal(clk.Now().Add(5*time.Minute)) {
+				t.Fatalf("%s fifth try: got %s until %v, want locked for five minutes", name, got.Code, got.Params["until"])
+			}
+			// Tries while locked keep the lock and do not extend it.
+			clk.Advance(4 * time.Minute)
+			if got := try(name); got.Code != "auth.locked" || !got.Params["until"].(time.Time).Equal(start.Add(9*time.Minute)) {
+				t.Fatalf("%s while locked: got %s until %v", name, got.Code, got.Params["until"])
+			}
+			// After the lock the count starts again.
+			clk.Advance(time.Minute + time.Second)
+			if got := try(name); got.Code != "auth.bad_credentials" {
+				t.Fatalf("%s after the lock: got %s, want auth.bad_credentials", name, got.Code)
+			}
+			clk.Advance(10 * time.Minute)
+		}
+	})
+}
+
 func TestSessionIdleTimeout(t *testing.T) {
 	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
 		e, ten, clk := smallTenant(t, b)
