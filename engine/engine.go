@@ -155,6 +155,14 @@ func (e *Engine) authorize(ctx context.Context, obj, act string) (domain.Actor, 
 	return a, nil
 }
 
+// Authorize refuses, with a permission error that the audit log records,
+// an actor whose role may not do act on obj (see policies/names.go), such
+// as a page that offers a form only to those who may submit it.
+func (e *Engine) Authorize(ctx context.Context, obj, act string) error {
+	_, err := e.authorize(ctx, obj, act)
+	return err
+}
+
 // auditDenied records an action that a role may not do: refusals are
 // events of consequence too.
 func (e *Engine) auditDenied(ctx context.Context, a domain.Actor, obj, act string) {

@@ -106,8 +106,8 @@ type PostPlanInput struct {
 	Note     string `json:"note,omitempty"`
 }
 
-// maxApproved bounds the posts of one level.
-const maxApproved = 9999
+// MaxApproved bounds the posts of one level.
+const MaxApproved = 9999
 
 // validate checks the input's own rules.
 func (in PostPlanInput) validate() error {
@@ -118,8 +118,8 @@ func (in PostPlanInput) validate() error {
 		return invalid("postplan.levels", P{"count": len(in.Approved)})
 	}
 	for i, n := range in.Approved {
-		if n < 0 || n > maxApproved {
-			return invalid("postplan.approved", P{"level": i + 1, "value": n, "max": maxApproved})
+		if n < 0 || n > MaxApproved {
+			return invalid("postplan.approved", P{"level": i + 1, "value": n, "max": MaxApproved})
 		}
 	}
 	if utf8.RuneCountInString(strings.TrimSpace(in.Note)) > 200 {

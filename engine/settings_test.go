@@ -111,7 +111,7 @@ func TestSettingsChangeAppliesToTheNextAction(t *testing.T) {
 		bad := s.Settings
 		bad.ApprovalChain = []domain.Role{domain.RoleUnitClerk}
 		_, err = e.UpdateSettings(admin, year, bad, s.Version)
-		if e := wantKind(t, err, engine.KindInvalid, "settings.chain_role"); e.Params["field"] != "stage1" || e.Params["Value"] != "unit_clerk" {
+		if e := wantKind(t, err, engine.KindInvalid, "settings.chain_role"); e.Params["field"] != "stage1" || e.Params["role"] != "unit_clerk" {
 			t.Fatalf("refusal %v does not name the stage and the role", e.Params)
 		}
 		bad = s.Settings

@@ -418,7 +418,9 @@ type SpecialGrade struct {
 	ByChannel   map[string]int `json:"by_channel"`
 	OverStaffed bool           `json:"over_staffed"`
 	Departures  []int          `json:"departures"`
-	Allowance   int            `json:"allowance"`
+	// Allowance is the 退多补少 quota the departures give; 0 where the
+	// grade is not over its approved posts.
+	Allowance int `json:"allowance"`
 }
 
 // SpecialLine is a special line of one of the unit's declarations with
@@ -481,7 +483,10 @@ func (e *Engine) SpecialQuota(ctx context.Context, unitID, year int) (SpecialQuo
 			sg.Departures = append(sg.Departures, p.ID)
 			q.People = append(q.People, personRef(p))
 		}
-		sg.Allowance = rules.Allowance(len(people))
+		// Only a grade over its approved posts may fill fewer than left.
+		if r.OverStaffed {
+			sg.Allowance = rules.Allowance(len(people))
+		}
 		q.Grades = append(q.Grades, sg)
 	}
 	return q, nil

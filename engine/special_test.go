@@ -70,8 +70,8 @@ func TestRetireMore(t *testing.T) {
 			t.Errorf("got params %v, want approved 5, occupied 4", ee.Params)
 		}
 
-		// One more associate-senior person leaves: three departures, ⌊3/2⌋ = 1,
-		// but 25 occupied of 25 approved is no longer over.
+		// One more associate-senior person leaves: three departures, but 25
+		// occupied of 25 approved is no longer over, so no allowance.
 		leaver := servingAt(t, f, clerk, unitID, 5, 6, 7)
 		if _, err := e.SetPersonStatus(clerk, leaver, domain.PersonLeft, time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
@@ -81,8 +81,8 @@ func TestRetireMore(t *testing.T) {
 			t.Fatal(err)
 		}
 		as := specialGrade(q, domain.GradeAssociateSenior)
-		if len(as.Departures) != 3 || as.Allowance != 1 || as.OverStaffed || as.ByChannel["retire_more"] != 1 {
-			t.Errorf("associate senior: got %+v, want 3 departures, allowance 1, not over, 1 retire-more", as)
+		if len(as.Departures) != 3 || as.Allowance != 0 || as.OverStaffed || as.ByChannel["retire_more"] != 1 {
+			t.Errorf("associate senior: got %+v, want 3 departures, allowance 0, not over, 1 retire-more", as)
 		}
 		_, err = e.CreateDeclaration(clerk, declare(special(domain.ChannelRetireMore, domain.GradeAssociateSenior, 1)))
 		ee = wantKind(t, err, engine.KindConflict, "special.retire_not_over")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
+	"github.com/zhicheng-hr/zhicheng/policies"
 )
 
 // loginPage shows the login form, with why the user is there when a
@@ -140,6 +141,9 @@ type unitForm struct {
 
 // editUnit shows the unit's basic information in a form.
 func (c *console) editUnit(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := c.s.engine.Authorize(r.Context(), policies.ObjUnit, policies.ActUpdate); err != nil {
+		return err
+	}
 	u, err := c.s.engine.Unit(r.Context(), intVar(r, "id"))
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/engine/roster"
+	"github.com/zhicheng-hr/zhicheng/policies"
 )
 
 // personField is one field of the person form.
@@ -127,12 +128,18 @@ type personFormData struct {
 
 // newPerson shows an empty person form.
 func (c *console) newPerson(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := c.s.engine.Authorize(r.Context(), policies.ObjPerson, policies.ActCreate); err != nil {
+		return err
+	}
 	return c.renderPersonForm(w, v, http.StatusOK, 0, personFields(roster.Record{}))
 }
 
 // editPerson shows a person's record in the form; ID and phone numbers
 // are shown whole there, so opening it is logged like a reveal.
 func (c *console) editPerson(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := c.s.engine.Authorize(r.Context(), policies.ObjPerson, policies.ActUpdate); err != nil {
+		return err
+	}
 	id := intVar(r, "id")
 	d, err := c.s.engine.Person(r.Context(), id)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gorilla/mux"
+	"golang.org/x/text/width"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
@@ -57,14 +58,16 @@ func (c *console) savePostPlan(w http.ResponseWriter, r *http.Request, v *view) 
 	p.Typed, p.Errors = make([]string, 13), make([]string, 13)
 	bad := false
 	for l := 1; l <= 13; l++ {
-		s := strings.TrimSpace(f.Get(fmt.Sprintf("level_%d", l)))
-		p.Typed[l-1] = s
+		typed := strings.TrimSpace(f.Get(fmt.Sprintf("level_%d", l)))
+		p.Typed[l-1] = typed
+		// Digits typed with a Chinese input method are full width.
+		s := width.Narrow.String(typed)
 		if s == "" {
 			s = "0"
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			p.Errors[l-1], bad = v.T("ui.postplan.number"), true
+		if err != nil || n < 0 || n > engine.MaxApproved {
+			p.Errors[l-1], bad = v.T("ui.postplan.number", "max", engine.MaxApproved), true
 		}
 		in.Approved = append(in.Approved, n)
 	}

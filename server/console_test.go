@@ -415,3 +415,32 @@ func TestConsolePagesRefuseFraming(t *testing.T) {
 		t.Errorf("X-Frame-Options: got %q, want DENY", got)
 	}
 }
+
+// TestConsoleFormsOnlyForThoseWhoSubmit: reviewers and the administrator
+// get no person or unit form; they could not save it, and the person
+// form shows whole ID numbers.
+func TestConsoleFormsOnlyForThoseWhoSubmit(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	f := env.fixture
+	unitID := f.UnitID(t, "124331004000453123")
+	people, err := f.Engine.People(f.As(t, "124331004000453123"), engine.PeopleFilter{})
+	if err != nil || len(people.Items) == 0 {
+		t.Fatalf("no people (%v)", err)
+	}
+	personPath := "/people/" + itoa(people.Items[0].ID) + "/edit"
+	for _, who := range []string{"433100-WJW", tenants.DemoBureau, tenants.DemoAdmin} {
+		p := env.forms(t)
+		p.login(who)
+		for _, path := range []string{"/people/new", personPath, "/units/" + itoa(unitID) + "/edit"} {
+			if status, _, body := p.do(http.MethodGet, path, nil, nil); status != http.StatusForbidden ||
+				strings.Contains(body, `name="id_number"`) {
+				t.Errorf("%s %s: got %d, want 403 without the form", who, path, status)
+			}
+		}
+	}
+	clerk := env.forms(t)
+	clerk.login("124331004000453123")
+	if status, _, _ := clerk.do(http.MethodGet, personPath, nil, nil); status != http.StatusOK {
+		t.Errorf("clerk: got %d, want the form", status)
+	}
+}

@@ -2,7 +2,9 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/zhicheng-hr/zhicheng/engine"
@@ -60,4 +62,43 @@ func TestPostPlanAPI(t *testing.T) {
 			t.Errorf("after unlock: got %+v", st)
 		}
 	})
+}
+
+// TestPostPlanFormNumbers: digits typed full width count, a number over
+// the bound is refused with the range, and nothing is saved then.
+func TestPostPlanFormNumbers(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	f := env.fixture
+	code := tenants.DemoEnterprises[0].CreditCode
+	p := env.forms(t)
+	p.login(code)
+	form := url.Values{"year": {"2026"}, "level_8": {"１２"}, "level_9": {"　8　"}}
+	if status, loc, body := p.do(http.MethodPost, "/postplans", form, nil); status != http.StatusSeeOther {
+		t.Fatalf("full-width digits: got %d to %q: %s", status, loc, pageError(body))
+	}
+	plan, err := f.Engine.PostPlan(f.As(t, code), env.unitID(code), 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := planLevel(plan, 8); got != 12 {
+		t.Fatalf("level 8: got %d, want 12 from １２", got)
+	}
+	form.Set("level_8", "99999999999999999999")
+	status, _, body := p.do(http.MethodPost, "/postplans", form, nil)
+	if status != http.StatusBadRequest || !strings.Contains(body, "请填写 0 到 9999 之间的整数") {
+		t.Errorf("huge number: got %d, want 400 naming the range", status)
+	}
+	if plan, _ := f.Engine.PostPlan(f.As(t, code), env.unitID(code), 2026); planLevel(plan, 8) != 12 {
+		t.Errorf("a refused form changed level 8 to %d", planLevel(plan, 8))
+	}
+}
+
+// planLevel is the approved posts of level l in a plan.
+func planLevel(p engine.PostPlan, l int) int {
+	for _, x := range p.Levels {
+		if int(x.Level) == l {
+			return x.Approved
+		}
+	}
+	return -1
 }

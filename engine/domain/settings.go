@@ -104,11 +104,15 @@ func (s Settings) Validate() error {
 	for i, r := range s.ApprovalChain {
 		field := fmt.Sprintf("stage%d", i+1)
 		if r != RoleDepartmentReviewer && r != RoleBureauReviewer {
-			return settingErr("settings.chain_role", field, "Value", string(r))
+			return settingErr("settings.chain_role", field, "role", string(r))
 		}
 		if slices.Index(s.ApprovalChain, r) != i {
 			return settingErr("settings.chain_twice", field, "role", string(r))
 		}
+	}
+	// The bureau gives the final approval (DOMAIN.md §1, §6).
+	if last := s.ApprovalChain[len(s.ApprovalChain)-1]; last != RoleBureauReviewer {
+		return settingErr("settings.chain_last", fmt.Sprintf("stage%d", len(s.ApprovalChain)), "role", string(last))
 	}
 	if err := inRange("session_idle_minutes", s.SessionIdleMinutes, 1, 24*60); err != nil {
 		return err

@@ -99,6 +99,8 @@ func TestSettingsValidateNamesTheField(t *testing.T) {
 		"no stage":        {func(s *Settings) { s.ApprovalChain = nil }, "stage1", "settings.chain_empty"},
 		"clerk in chain":  {func(s *Settings) { s.ApprovalChain = []Role{RoleUnitClerk} }, "stage1", "settings.chain_role"},
 		"twice in chain":  {func(s *Settings) { s.ApprovalChain = []Role{RoleBureauReviewer, RoleBureauReviewer} }, "stage2", "settings.chain_twice"},
+		"department last": {func(s *Settings) { s.ApprovalChain = []Role{RoleBureauReviewer, RoleDepartmentReviewer} }, "stage2", "settings.chain_last"},
+		"department only": {func(s *Settings) { s.ApprovalChain = []Role{RoleDepartmentReviewer} }, "stage1", "settings.chain_last"},
 		"ratio parts":     {func(s *Settings) { s.Ratios.Default.Grades = []int{1, 3} }, "ratio_grades", "settings.ratio_parts"},
 		"ratio negative":  {func(s *Settings) { s.Ratios.Default.Assistant = []int{-1, 5} }, "ratio_assistant", "settings.ratio_negative"},
 		"retire ratio":    {func(s *Settings) { s.Special.RetireDenominator = 0 }, "retire_denominator", "settings.range"},
