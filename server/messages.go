@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -120,4 +121,25 @@ func namedKind(param string) string {
 		return "object"
 	}
 	return ""
+}
+
+// Explain says err in the language lang names ("zh", "en", or a locale
+// such as en_US.UTF-8; Chinese otherwise), for programs that show the
+// engine's errors outside HTTP, such as the command line. It reports false
+// for an internal error or one the catalogs have no message for.
+func Explain(err error, lang string) (string, bool) {
+	e := engine.AsError(err)
+	if e == nil || e.Kind == engine.KindInternal || e.Code == "" {
+		return "", false
+	}
+	c, cerr := newCatalog()
+	if cerr != nil {
+		return "", false
+	}
+	if i := strings.IndexAny(lang, "_.-"); i > 0 {
+		lang = lang[:i]
+	}
+	l := i18n.NewLocalizer(c.bundle, lang)
+	msg := text(l, e.Code, c.params(l, e.Params))
+	return msg, msg != ""
 }

@@ -30,6 +30,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/zhicheng-hr/zhicheng/server"
 )
 
 func main() {
@@ -38,9 +40,15 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, log); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(2)
+			return
 		}
-		log.Error("zhicheng", "err", err)
+		// A refusal the user can act on is said in their words; anything
+		// else goes to the log with its details.
+		if msg, ok := server.Explain(err, os.Getenv("LANG")); ok {
+			fmt.Fprintln(os.Stderr, "zhicheng:", msg)
+		} else {
+			log.Error("zhicheng", "err", err)
+		}
 		os.Exit(1)
 	}
 }

@@ -58,7 +58,10 @@ func (c configFlag) Set(s string) error {
 func parseOptions(cmd string, args []string) (options, error) {
 	var o options
 	fset := flag.NewFlagSet("zhicheng "+cmd, flag.ContinueOnError)
-	fset.StringVar(&o.addr, "addr", env("ZHICHENG_ADDR", "127.0.0.1:8080"), "address to listen on")
+	o.addr = env("ZHICHENG_ADDR", "127.0.0.1:8080")
+	if cmd == "serve" || cmd == "demo" {
+		fset.StringVar(&o.addr, "addr", o.addr, "address to listen on")
+	}
 	fset.StringVar(&o.db, "db", env("ZHICHENG_DB", "data/zhicheng.db"),
 		"database: an SQLite file path, or mysql://user:pass@tcp(host:3306)/db")
 	fset.StringVar(&o.keyFile, "data-key-file", env("ZHICHENG_DATA_KEY_FILE", "data/zhicheng.key"),

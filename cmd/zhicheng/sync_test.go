@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/plugins/sourcetest"
 	"github.com/zhicheng-hr/zhicheng/plugins/sqlsource/sample"
+	"github.com/zhicheng-hr/zhicheng/server"
 	"github.com/zhicheng-hr/zhicheng/tenants"
 )
 
@@ -92,6 +94,34 @@ func TestSyncUnitThroughBinding(t *testing.T) {
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestSyncRefusalsInWords: the command line says a refusal the way the
+// console does, in the user's language.
+func TestSyncRefusalsInWords(t *testing.T) {
+	dir := t.TempDir()
+	base := []string{"sync", "--db", filepath.Join(dir, "z.db"), "--data-key-file", filepath.Join(dir, "k"),
+		"--plugin-dir", dir, "--sync-data-dir", dir}
+	for _, c := range []struct {
+		args     []string
+		lang     string
+		want     string
+		explains bool
+	}{
+		{[]string{"--tenant", "nosuch"}, "zh_CN.UTF-8", "租户不存在", true},
+		{[]string{"--tenant", "nosuch"}, "en_US.UTF-8", "tenant", true},
+		{[]string{"--addr", "x"}, "", "", false}, // sync takes no --addr
+	} {
+		err := run(context.Background(), append(append([]string{}, base...), c.args...), io.Discard,
+			slog.New(slog.DiscardHandler))
+		if err == nil {
+			t.Fatalf("%v: no error", c.args)
+		}
+		msg, ok := server.Explain(err, c.lang)
+		if ok != c.explains || !strings.Contains(msg, c.want) {
+			t.Errorf("%v in %s: got %q (%v), want %q", c.args, c.lang, msg, ok, c.want)
 		}
 	}
 }
