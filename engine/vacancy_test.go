@@ -3,6 +3,7 @@ package engine_test
 import (
 	"testing"
 
+	"github.com/zhicheng-hr/zhicheng/engine"
 	"github.com/zhicheng-hr/zhicheng/engine/domain"
 	"github.com/zhicheng-hr/zhicheng/engine/enginetest"
 	"github.com/zhicheng-hr/zhicheng/tenants"
@@ -64,13 +65,16 @@ func TestVacancies(t *testing.T) {
 	}
 	enginetest.Run(t, func(t *testing.T, b enginetest.Backend) {
 		f := enginetest.Xiangxi(t, b)
-		ctx := f.As(t, tenants.DemoAdmin)
+		ctx := f.As(t, tenants.DemoBureau) // the prefecture bureau sees every unit
 		for _, tt := range tests {
 			t.Run(tt.unit, func(t *testing.T) {
 				table, err := f.Engine.Vacancies(ctx, f.UnitID(t, tt.unit), 2026)
 				if err != nil {
 					t.Fatal(err)
 				}
+				// The administrator runs the tenant but reads no vacancies.
+				_, err = f.Engine.Vacancies(f.As(t, tenants.DemoAdmin), f.UnitID(t, tt.unit), 2026)
+				wantKind(t, err, engine.KindPermissionDenied, "")
 				if len(table.Levels) != 13 || len(table.Grades) != 5 {
 					t.Fatalf("got %d level rows and %d grade rows, want 13 and 5",
 						len(table.Levels), len(table.Grades))

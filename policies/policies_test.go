@@ -27,8 +27,8 @@ var grants = []struct {
 	obj, act string
 	want     [6]bool // clerk, dept reviewer, bureau reviewer, admin, audit, platform
 }{
-	{ObjVacancy, ActRead, [6]bool{y, y, y, y, n, n}},
-	{ObjDeclaration, ActRead, [6]bool{y, y, y, y, n, n}},
+	{ObjVacancy, ActRead, [6]bool{y, y, y, n, n, n}},
+	{ObjDeclaration, ActRead, [6]bool{y, y, y, n, n, n}},
 	{ObjDeclaration, ActCreate, [6]bool{y, n, n, n, n, n}},
 	{ObjDeclaration, ActUpdate, [6]bool{y, n, n, n, n, n}},
 	{ObjDeclaration, ActDelete, [6]bool{y, n, n, n, n, n}},
@@ -38,7 +38,7 @@ var grants = []struct {
 	{ObjUnit, ActRead, [6]bool{y, y, y, y, n, n}},
 	{ObjUnit, ActUpdate, [6]bool{y, n, n, n, n, n}},
 	{ObjUnit, ActCreate, [6]bool{n, n, n, y, n, n}},
-	{ObjPerson, ActRead, [6]bool{y, y, y, y, n, n}},
+	{ObjPerson, ActRead, [6]bool{y, y, y, n, n, n}},
 	{ObjPerson, ActCreate, [6]bool{y, n, n, n, n, n}},
 	{ObjPerson, ActUpdate, [6]bool{y, n, n, n, n, n}},
 	{ObjAudit, ActRead, [6]bool{n, n, n, y, y, n}},
@@ -51,10 +51,10 @@ var grants = []struct {
 	{ObjSyncBinding, ActRead, [6]bool{n, n, n, y, n, n}},
 	{ObjSyncBinding, ActUpdate, [6]bool{n, n, n, y, n, n}},
 	{ObjTenant, ActCreate, [6]bool{n, n, n, n, n, y}},
-	{ObjPostPlan, ActRead, [6]bool{y, y, y, y, n, n}},
+	{ObjPostPlan, ActRead, [6]bool{y, y, y, n, n, n}},
 	{ObjPostPlan, ActUpdate, [6]bool{y, n, n, n, n, n}},
 	{ObjPostPlan, ActLock, [6]bool{n, n, y, n, n, n}},
-	{ObjApplication, ActRead, [6]bool{y, y, y, y, n, n}},
+	{ObjApplication, ActRead, [6]bool{y, y, y, n, n, n}},
 	{ObjApplication, ActCreate, [6]bool{y, n, n, n, n, n}},
 	{ObjApplication, ActUpdate, [6]bool{y, n, n, n, n, n}},
 	{ObjApplication, ActDelete, [6]bool{y, n, n, n, n, n}},
