@@ -479,6 +479,9 @@ type PlanLockState struct {
 	Locked bool              `json:"locked"`
 	// LockedAt is when the lock was set, while locked.
 	LockedAt *time.Time `json:"locked_at,omitempty"`
+	// PrefectureLockedAt is, for a county's bureau, when the prefecture's
+	// bureau locked the year, which holds the county's units too.
+	PrefectureLockedAt *time.Time `json:"prefecture_locked_at,omitempty"`
 }
 
 // PostPlanLock tells whether the bureau's region has locked the post plans
@@ -496,6 +499,16 @@ func (e *Engine) PostPlanLock(ctx context.Context, year int) (PlanLockState, err
 
 func lockState(ctx context.Context, c *ent.Client, a domain.Actor, year int) (PlanLockState, error) {
 	st := PlanLockState{Year: year, Region: a.Region}
+	if p := a.Region.Prefecture(); p != a.Region {
+		pl, err := c.PostPlanLock.Query().
+			Where(postplanlock.Year(year), postplanlock.RegionCode(p)).Only(ctx)
+		switch {
+		case err == nil:
+			st.PrefectureLockedAt = &pl.CreatedAt
+		case !ent.IsNotFound(err):
+			return st, storageError("read post plan lock", "post_plan", err)
+		}
+	}
 	l, err := c.PostPlanLock.Query().
 		Where(postplanlock.Year(year), postplanlock.RegionCode(a.Region)).Only(ctx)
 	switch {

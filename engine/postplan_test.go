@@ -187,6 +187,14 @@ func TestPostPlanLock(t *testing.T) {
 		if _, err := e.LockPostPlans(bureau, year, true); err != nil {
 			t.Fatal(err)
 		}
+		// The county's bureau sees that the prefecture's lock holds its units.
+		st, err := e.PostPlanLock(county, year)
+		if err != nil || st.PrefectureLockedAt == nil || !st.Locked {
+			t.Errorf("county's view: got %+v, %v; want its own lock and the prefecture's", st, err)
+		}
+		if st, err := e.PostPlanLock(bureau, year); err != nil || st.PrefectureLockedAt != nil {
+			t.Errorf("prefecture's view: got %+v, %v; want no prefecture lock above it", st, err)
+		}
 		in.Approved[12] = 21
 		_, err = e.SavePostPlan(clerk, unitID, in)
 		ee := wantKind(t, err, engine.KindConflict, "postplan.locked")
