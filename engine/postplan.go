@@ -104,6 +104,11 @@ type PostPlanInput struct {
 	Year     int    `json:"year"`
 	Approved []int  `json:"approved"`
 	Note     string `json:"note,omitempty"`
+	// Since is the plan's updated_at as the editor read it (the zero time
+	// for a plan that had no rows); a plan changed since is a conflict, so
+	// that of two people editing the same plan the second is told. Nil
+	// skips the check.
+	Since *time.Time `json:"since,omitempty"`
 }
 
 // MaxApproved bounds the posts of one level.
@@ -309,6 +314,9 @@ func (e *Engine) SavePostPlan(ctx context.Context, unitID int, in PostPlanInput)
 		if err != nil {
 			return err
 		}
+		if in.Since != nil && changedSince(old, *in.Since) {
+			return conflict("postplan.changed", nil)
+		}
 		changed, err := e.writePlan(ctx, tx, a, u, in, old)
 		if err != nil {
 			return err
@@ -320,6 +328,18 @@ func (e *Engine) SavePostPlan(ctx context.Context, unitID int, in PostPlanInput)
 		return PostPlan{}, err
 	}
 	return e.PostPlan(ctx, unitID, in.Year)
+}
+
+// changedSince reports whether a row of a plan changed after since, to the
+// microsecond that MySQL keeps.
+func changedSince(rows []*ent.PostPlan, since time.Time) bool {
+	since = since.Truncate(time.Microsecond)
+	for _, r := range rows {
+		if r.UpdatedAt.Truncate(time.Microsecond).After(since) {
+			return true
+		}
+	}
+	return false
 }
 
 // lockBalances opens the quota balance rows of every grade of unit in

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 	"golang.org/x/text/width"
@@ -27,6 +28,9 @@ type planPage struct {
 	Warnings []string
 	Editable bool
 	Lock     *engine.PlanLockState // the bureau's own region
+	// Since is the plan's updated_at as the form was filled from it, or
+	// "none" for a plan without rows; saving over a later change is refused.
+	Since string
 }
 
 // Value is level l as typed.
@@ -55,6 +59,15 @@ func (c *console) savePostPlan(w http.ResponseWriter, r *http.Request, v *view) 
 	p := planPage{Unit: v.Actor.UnitID, Note: f.Get("note")}
 	p.Year, _ = strconv.Atoi(f.Get("year"))
 	in := engine.PostPlanInput{Year: p.Year, Note: p.Note}
+	switch p.Since = f.Get("since"); p.Since {
+	case "":
+	case "none":
+		in.Since = &time.Time{}
+	default:
+		if t, err := time.Parse(time.RFC3339Nano, p.Since); err == nil {
+			in.Since = &t
+		}
+	}
 	p.Typed, p.Errors = make([]string, 13), make([]string, 13)
 	bad := false
 	for l := 1; l <= 13; l++ {
@@ -129,6 +142,12 @@ func (c *console) renderPlan(w http.ResponseWriter, r *http.Request, v *view, st
 				p.Typed = append(p.Typed, strconv.Itoa(l.Approved))
 			}
 			p.Note = plan.Note
+		}
+		if p.Since == "" {
+			p.Since = "none"
+			if plan.UpdatedAt != nil {
+				p.Since = plan.UpdatedAt.Format(time.RFC3339Nano)
+			}
 		}
 		for _, w := range plan.Warnings {
 			p.Warnings = append(p.Warnings, ratioWarning(v, w))

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,4 +102,41 @@ func planLevel(p engine.PostPlan, l int) int {
 		}
 	}
 	return -1
+}
+
+// TestPostPlanTwoTabs: two pages of the same plan; the second to save is
+// told the plan changed, and the first save stands.
+func TestPostPlanTwoTabs(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	f := env.fixture
+	code := tenants.DemoEnterprises[0].CreditCode
+	p := env.forms(t)
+	p.login(code)
+	since := regexp.MustCompile(`name="since" value="([^"]*)"`)
+	read := func() string {
+		_, _, page := p.do(http.MethodGet, "/postplans?year=2026", nil, nil)
+		m := since.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatal("the plan form has no since field")
+		}
+		return m[1]
+	}
+	// Both tabs read the plan before either saves; then again after a
+	// first save, both tabs read the same state.
+	for round, levels := range []string{"3", "4"} {
+		first, second := read(), read()
+		form := url.Values{"year": {"2026"}, "level_8": {levels}, "since": {first}}
+		if status, _, body := p.do(http.MethodPost, "/postplans", form, nil); status != http.StatusSeeOther {
+			t.Fatalf("round %d first tab: got %d: %s", round, status, pageError(body))
+		}
+		form = url.Values{"year": {"2026"}, "level_8": {"9"}, "since": {second}}
+		status, _, body := p.do(http.MethodPost, "/postplans", form, nil)
+		if status != http.StatusConflict || !strings.Contains(body, "已被他人修改") {
+			t.Errorf("round %d second tab: got %d, want 409 saying the plan changed: %s", round, status, pageError(body))
+		}
+		plan, err := f.Engine.PostPlan(f.As(t, code), env.unitID(code), 2026)
+		if err != nil || strconv.Itoa(planLevel(plan, 8)) != levels {
+			t.Fatalf("round %d: level 8 is %d (%v), want the first tab's %s", round, planLevel(plan, 8), err, levels)
+		}
+	}
 }
