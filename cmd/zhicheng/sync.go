@@ -105,15 +105,18 @@ func (b *syncBar) show(p engine.SyncProgress) {
 		if p.Phase != engine.SyncApplying {
 			total = -1
 		}
-		b.bar = progressbar.NewOptions64(total,
+		opts := []progressbar.Option{
 			progressbar.OptionSetWriter(os.Stderr),
 			progressbar.OptionSetDescription(phaseText[p.Phase]),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetItsString("people"),
-			progressbar.OptionShowIts(),
-			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionThrottle(100 * time.Millisecond),
 			progressbar.OptionClearOnFinish(),
-		)
+		}
+		// Only writing counts people; the other phases show a spinner.
+		if p.Phase == engine.SyncApplying {
+			opts = append(opts, progressbar.OptionShowCount(),
+				progressbar.OptionSetItsString("people"), progressbar.OptionShowIts())
+		}
+		b.bar = progressbar.NewOptions64(total, opts...)
 	}
 	if p.Phase == engine.SyncApplying {
 		b.bar.Set(p.Done)
