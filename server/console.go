@@ -246,6 +246,9 @@ type view struct {
 	Nav    string // the menu entry of the page
 	Error  string // a message for the whole page
 	Notice string // a confirmation for the whole page
+	// UnitSynced tells a clerk of a unit whose staff come from the
+	// institution system, for the menu.
+	UnitSynced bool
 	// Refresh reloads the page every second, while a job runs.
 	Refresh bool
 	Data    any
@@ -269,6 +272,10 @@ func (c *console) newView(r *http.Request) *view {
 	}
 	if a, ok := domain.ActorFrom(r.Context()); ok {
 		v.Actor = &a
+		if a.Role == domain.RoleUnitClerk {
+			u, err := c.s.engine.Unit(r.Context(), a.UnitID)
+			v.UnitSynced = err == nil && u.UsesInstitutionSystem
+		}
 	}
 	return v
 }

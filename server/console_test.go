@@ -444,3 +444,21 @@ func TestConsoleFormsOnlyForThoseWhoSubmit(t *testing.T) {
 		t.Errorf("clerk: got %d, want the form", status)
 	}
 }
+
+// TestConsoleSyncMenuForSyncedUnits: the sync runs menu entry is for the
+// clerks of units the institution system feeds, not for enterprises.
+func TestConsoleSyncMenuForSyncedUnits(t *testing.T) {
+	env := newEnv(t, enginetest.Backends(t)[0])
+	for who, want := range map[string]bool{
+		"124331004000453123":                  true,  // 州人民医院, an institution
+		tenants.DemoEnterprises[0].CreditCode: false, // an enterprise
+		tenants.DemoAdmin:                     true,
+	} {
+		p := env.forms(t)
+		p.login(who)
+		_, _, home := p.do(http.MethodGet, "/", nil, nil)
+		if got := strings.Contains(home, `id="nav-sync-runs"`); got != want {
+			t.Errorf("%s: sync runs in the menu %v, want %v", who, got, want)
+		}
+	}
+}
