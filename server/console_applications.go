@@ -309,43 +309,33 @@ func (c *console) renderApplication(w http.ResponseWriter, r *http.Request, v *v
 
 // actOnApplication carries out a button of the application page.
 func (c *console) actOnApplication(w http.ResponseWriter, r *http.Request, v *view) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	id := intVar(r, "id")
-	act := engine.Action{Reason: r.PostFormValue("reason")}
-	act.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	e := c.s.engine
-	var err error
-	switch mux.Vars(r)["action"] {
-	case "submit":
-		_, err = e.SubmitApplication(r.Context(), id, act)
-	case "withdraw":
-		_, err = e.WithdrawApplication(r.Context(), id, act)
-	case "approve":
-		_, err = e.ApproveApplication(r.Context(), id, act)
-	case "return":
-		_, err = e.ReturnApplication(r.Context(), id, act)
-	case "reject":
-		_, err = e.RejectApplication(r.Context(), id, act)
-	case "delete":
+	if mux.Vars(r)["action"] == "delete" {
+		id, _, err := buttonForm(w, r)
 		var x engine.Application
-		if x, err = e.Application(r.Context(), id); err == nil {
-			if err = e.DeleteApplication(r.Context(), id); err == nil {
-				http.Redirect(w, r, v.Path("/applications?kind=%s&year=%d", x.Kind, x.Year), http.StatusSeeOther)
-				return nil
-			}
+		if err == nil {
+			x, err = e.Application(r.Context(), id)
 		}
-	}
-	if k := engine.ErrorKind(err); k == engine.KindInvalid || k == engine.KindConflict {
-		v.Error = v.Message(engine.AsError(err))
-		return c.renderApplication(w, r, v, statusOf(k), id, act.Reason)
-	}
-	if err != nil {
+		if err == nil {
+			err = e.DeleteApplication(r.Context(), id)
+		}
+		if err == nil {
+			http.Redirect(w, r, v.Path("/applications?kind=%s&year=%d", x.Kind, x.Year), http.StatusSeeOther)
+			return nil
+		}
+		if k := engine.ErrorKind(err); k == engine.KindConflict {
+			v.Error = v.Message(engine.AsError(err))
+			return c.renderApplication(w, r, v, statusOf(k), id, "")
+		}
 		return err
 	}
-	http.Redirect(w, r, v.Path("/applications/%d", id), http.StatusSeeOther)
-	return nil
+	moves := map[string]move[engine.Application]{
+		"submit": e.SubmitApplication, "withdraw": e.WithdrawApplication,
+		"approve": e.ApproveApplication, "return": e.ReturnApplication, "reject": e.RejectApplication,
+	}
+	return press(w, r, v, moves, "/applications/%d", func(status, id int, reason string) error {
+		return c.renderApplication(w, r, v, status, id, reason)
+	})
 }
 
 // applicationReviews is the reviewer's queue of title applications.

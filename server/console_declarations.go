@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -298,42 +299,67 @@ func (c *console) renderDetail(w http.ResponseWriter, r *http.Request, v *view, 
 	return c.render(w, status, "declaration", v)
 }
 
-// act carries out a button of the declaration page.
-func (c *console) act(w http.ResponseWriter, r *http.Request, v *view) error {
+// move is an engine method that moves an item along its chain.
+type move[T any] func(context.Context, int, engine.Action) (T, error)
+
+// buttonForm reads the item and the action of a button on an item's page.
+func buttonForm(w http.ResponseWriter, r *http.Request) (int, engine.Action, error) {
 	if err := parseForm(w, r); err != nil {
-		return err
+		return 0, engine.Action{}, err
 	}
-	id := intVar(r, "id")
 	act := engine.Action{Reason: r.PostFormValue("reason")}
 	act.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	e := c.s.engine
-	var err error
-	switch mux.Vars(r)["action"] {
-	case "submit":
-		_, err = e.SubmitDeclaration(r.Context(), id, act)
-	case "withdraw":
-		_, err = e.WithdrawDeclaration(r.Context(), id, act)
-	case "approve":
-		_, err = e.ApproveDeclaration(r.Context(), id, act)
-	case "return":
-		_, err = e.ReturnDeclaration(r.Context(), id, act)
-	case "reject":
-		_, err = e.RejectDeclaration(r.Context(), id, act)
-	case "delete":
-		if err = e.DeleteDeclaration(r.Context(), id); err == nil {
-			http.Redirect(w, r, v.Path("/declarations"), http.StatusSeeOther)
-			return nil
-		}
+	return intVar(r, "id"), act, nil
+}
+
+// press carries out the button the route names with the item's moves. A
+// refusal shows the item's page again with the reason (show); otherwise the
+// browser goes to the item's page at path.
+func press[T any](w http.ResponseWriter, r *http.Request, v *view, moves map[string]move[T],
+	path string, show func(status, id int, reason string) error) error {
+	id, act, err := buttonForm(w, r)
+	if err != nil {
+		return err
+	}
+	if m, ok := moves[mux.Vars(r)["action"]]; ok {
+		_, err = m(r.Context(), id, act)
 	}
 	if k := engine.ErrorKind(err); k == engine.KindInvalid || k == engine.KindConflict {
 		v.Error = v.Message(engine.AsError(err))
-		return c.renderDetail(w, r, v, statusOf(k), id, act.Reason)
+		return show(statusOf(k), id, act.Reason)
 	}
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, v.Path("/declarations/%d", id), http.StatusSeeOther)
+	http.Redirect(w, r, v.Path(path, id), http.StatusSeeOther)
 	return nil
+}
+
+// act carries out a button of the declaration page.
+func (c *console) act(w http.ResponseWriter, r *http.Request, v *view) error {
+	e := c.s.engine
+	if mux.Vars(r)["action"] == "delete" {
+		id, _, err := buttonForm(w, r)
+		if err == nil {
+			err = e.DeleteDeclaration(r.Context(), id)
+		}
+		if err == nil {
+			http.Redirect(w, r, v.Path("/declarations"), http.StatusSeeOther)
+			return nil
+		}
+		if k := engine.ErrorKind(err); k == engine.KindConflict {
+			v.Error = v.Message(engine.AsError(err))
+			return c.renderDetail(w, r, v, statusOf(k), id, "")
+		}
+		return err
+	}
+	moves := map[string]move[engine.Declaration]{
+		"submit": e.SubmitDeclaration, "withdraw": e.WithdrawDeclaration,
+		"approve": e.ApproveDeclaration, "return": e.ReturnDeclaration, "reject": e.RejectDeclaration,
+	}
+	return press(w, r, v, moves, "/declarations/%d", func(status, id int, reason string) error {
+		return c.renderDetail(w, r, v, status, id, reason)
+	})
 }
 
 // reviews is the reviewer's queue.
